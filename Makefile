@@ -1,0 +1,52 @@
+# Tugi: `make run` starts the app with demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+PYTEST_ARGS ?=
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install system-deps run test lint messages compilemessages bench stop-db clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Tugi needs Python 3.11")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+# System packages: gettext (message catalogues), Pango and fonts (WeasyPrint PDFs),
+# Chromium (browser tests). Installed with apt-get when missing and we are root.
+system-deps:
+	@bash scripts/system-deps.sh
+
+.env:
+	@printf 'DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=%s\n' "$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > .env
+	@echo "Created .env for local development (DJANGO_DEBUG=true)."
+
+compilemessages: install
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'var/*' -v 0
+
+run: install .env compilemessages
+	@bash scripts/run.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: install system-deps lint compilemessages
+	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: install
+	bash scripts/messages.sh
+
+bench: install
+	$(PY) -m benchmarks
+
+stop-db: install
+	$(PY) -c 'from pathlib import Path; from config import embedded_db; print("stopped" if embedded_db.stop(Path.cwd()) else "not running")'
+
+clean: stop-db
+	rm -rf var/pgdata var/media var/test-media var/staticfiles

@@ -1,0 +1,1 @@
+"""Municipalities (KOV), users and their roles, who may see what, and the access log."""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Municipalities (KOV), users and their roles, who may see what, and the access log."""
+
+    name = "accounts"
+    verbose_name = _("Users and municipalities")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

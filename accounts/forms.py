@@ -1,0 +1,32 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Wrong username or password. After %(limit)s failed attempts the account is locked for a while."
+        ),
+        "inactive": _("This account is not active."),
+    }
+
+    def get_invalid_login_error(self):
+        from django.conf import settings
+        from django.core.exceptions import ValidationError
+
+        return ValidationError(
+            self.error_messages["invalid_login"],
+            code="invalid_login",
+            params={"limit": settings.AXES_FAILURE_LIMIT},
+        )

@@ -1,0 +1,44 @@
+"""The navigation bar: which links each role sees. Apps add their entries here."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(
+        _("My persons and deadlines"),
+        "cases:home",
+        frozenset({Role.CASE_MANAGER, Role.COORDINATOR}),
+    ),
+    NavItem(_("Month end"), "billing:month_end", frozenset({Role.COORDINATOR})),
+    NavItem(_("My attendance"), "billing:my_attendance", frozenset({Role.PROVIDER})),
+    NavItem(_("Reports"), "reporting:home", frozenset({Role.SKA, Role.COORDINATOR})),
+    NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
+]
+
+
+def items_for(user, current_path: str = "") -> list[dict]:
+    if not (user and user.is_authenticated):
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if user.role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
+    return items

@@ -1,0 +1,127 @@
+"""Who may see what: the one place that answers it.
+
+Every list and every object a view shows comes from a queryset passed through
+:func:`scope` (or a selector built on it), so no view can forget the municipality
+boundary. Roles are :class:`accounts.models.Role`; nothing checks group names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.urls import reverse
+
+from .models import KOV_ROLES, Municipality, Role
+
+#: Roles that may see a person's case file (never SKA: no case narratives for them).
+CASE_ROLES = frozenset(KOV_ROLES)
+#: Roles that run a municipality's money: contracts, prices, month end.
+MONEY_ROLES = frozenset({Role.COORDINATOR})
+#: Roles that read every municipality's invoices and reports.
+NATIONAL_ROLES = frozenset({Role.SKA, Role.ADMIN})
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in roles)
+
+
+def visible_municipalities(user) -> QuerySet[Municipality]:
+    """The municipalities whose records this user may see at all.
+
+    KOV staff: their own. SKA and administrators: every one. Provider
+    specialists: the municipalities their provider has contracts with (the
+    providers app supplies that binding; until a user is bound, none)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Municipality.objects.none()
+    if user.role in NATIONAL_ROLES:
+        return Municipality.objects.all()
+    if user.role in KOV_ROLES:
+        return Municipality.objects.filter(pk=user.municipality_id)
+    if user.role == Role.PROVIDER:
+        return provider_municipalities(user)
+    return Municipality.objects.none()
+
+
+def provider_municipalities(user) -> QuerySet[Municipality]:
+    """Municipalities a provider specialist works for; the providers app fills this in."""
+    return Municipality.objects.none()
+
+
+def scope(
+    queryset: QuerySet, user, *, field: str = "municipality", roles: Iterable[Role] | None = None
+) -> QuerySet:
+    """Narrow ``queryset`` to the records of the municipalities ``user`` may see.
+
+    ``field`` is the lookup path from the model to its Municipality (e.g.
+    ``"case__municipality"``); ``roles``, when given, are the only roles that see
+    these records at all (others get an empty queryset)."""
+    if roles is not None and not has_role(user, *roles):
+        return queryset.none()
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if user.role in NATIONAL_ROLES:
+        return queryset
+    return queryset.filter(**{f"{field}__in": visible_municipalities(user)})
+
+
+def get_visible_or_404(queryset: QuerySet, **lookup) -> Model:
+    """One object out of an already scoped queryset; 404 (not 403) so that another
+    municipality's records are not even confirmed to exist."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def can_see_municipality(user, municipality: Municipality | int) -> bool:
+    pk = municipality.pk if isinstance(municipality, Municipality) else municipality
+    return visible_municipalities(user).filter(pk=pk).exists()
+
+
+def start_url(user) -> str:
+    """Each role's own start page."""
+    names = {
+        Role.CASE_MANAGER: "cases:home",
+        Role.COORDINATOR: "billing:month_end",
+        Role.PROVIDER: "billing:my_attendance",
+        Role.SKA: "reporting:home",
+        Role.ADMIN: "admin:index",
+    }
+    return reverse(names.get(user.role, "accounts:login"))
+
+
+def role_required(*roles: Role) -> Callable:
+    """View decorator: anonymous users go to the login page, other roles get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(roles)
+        return wrapped
+
+    return decorator
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Class-based views: set ``allowed_roles``; anonymous → login, other roles → 403."""
+
+    allowed_roles: frozenset[Role] = frozenset()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not has_role(request.user, *self.allowed_roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,1 @@
+"""The case file: persons, noticing, eligibility, entry and exit, deadlines and the network."""

@@ -1,0 +1,1 @@
+"""Service providers, their specialists, contracts with municipalities and unit prices."""

@@ -1,0 +1,5 @@
+from tests.access.table import KOV_STAFF, Route
+
+ROUTES = [
+    Route("cases:home", roles=KOV_STAFF),
+]

@@ -1,0 +1,92 @@
+"""Personas shared by every test: one user per role, in KOV A (and KOV B where bound).
+
+Like healthchecks' alice / bob / charlie: ``case_manager_a`` works in ``kov_a``,
+``case_manager_b`` in ``kov_b``; ``ska_user`` and ``admin_user`` in none."""
+
+import pytest
+
+from accounts.models import Role
+from tests.factories import MunicipalityFactory, UserFactory
+
+
+@pytest.fixture
+def kov_a(db):
+    return MunicipalityFactory(name="Alfa vald", code="9101")
+
+
+@pytest.fixture
+def kov_b(db):
+    return MunicipalityFactory(name="Beeta linn", code="9102")
+
+
+@pytest.fixture
+def case_manager_a(kov_a):
+    return UserFactory(
+        username="kj_a",
+        first_name="Anu",
+        last_name="Alfa",
+        role=Role.CASE_MANAGER,
+        municipality=kov_a,
+    )
+
+
+@pytest.fixture
+def coordinator_a(kov_a):
+    return UserFactory(
+        username="koord_a",
+        first_name="Kati",
+        last_name="Alfa",
+        role=Role.COORDINATOR,
+        municipality=kov_a,
+    )
+
+
+@pytest.fixture
+def case_manager_b(kov_b):
+    return UserFactory(
+        username="kj_b",
+        first_name="Berit",
+        last_name="Beeta",
+        role=Role.CASE_MANAGER,
+        municipality=kov_b,
+    )
+
+
+@pytest.fixture
+def coordinator_b(kov_b):
+    return UserFactory(
+        username="koord_b",
+        first_name="Karl",
+        last_name="Beeta",
+        role=Role.COORDINATOR,
+        municipality=kov_b,
+    )
+
+
+@pytest.fixture
+def provider_user(db):
+    return UserFactory(
+        username="spets",
+        first_name="Pille",
+        last_name="Pakkuja",
+        role=Role.PROVIDER,
+        municipality=None,
+    )
+
+
+@pytest.fixture
+def ska_user(db):
+    return UserFactory(
+        username="ska_user", first_name="Saima", last_name="Amet", role=Role.SKA, municipality=None
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(
+        username="admin_user",
+        first_name="Aadu",
+        last_name="Admin",
+        role=Role.ADMIN,
+        municipality=None,
+    )

@@ -1,0 +1,24 @@
+"""Money: Decimal with two places, rounded half-up. Never float, never round()."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MINUTES_PER_HOUR = Decimal(60)
+
+
+def round_cents(value: Decimal | int | str) -> Decimal:
+    """Round to whole cents, half up (0.005 → 0.01)."""
+    if isinstance(value, float):
+        raise TypeError("Money must not be a float; pass a Decimal or a string.")
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def hours_from_minutes(minutes: int) -> Decimal:
+    """Minutes as an exact Decimal number of hours (20 min → 0.3333…)."""
+    return Decimal(minutes) / MINUTES_PER_HOUR
+
+
+def line_amount(unit_price: Decimal, quantity: Decimal) -> Decimal:
+    """One delivery line: unit price × quantity, rounded once, per line."""
+    return round_cents(Decimal(unit_price) * Decimal(quantity))
