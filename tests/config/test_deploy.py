@@ -18,7 +18,8 @@ def test_check_deploy_is_clean_with_production_settings():
         # No database is touched by the checks; a URL keeps the embedded server out of it.
         "DATABASE_URL": "postgres://tugi:secret@db.invalid:5432/tugi",
     }
-    env.pop("DJANGO_SECURE", None)
+    for name in ("DJANGO_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
