@@ -27,7 +27,7 @@ system-deps:
 	@echo "Created .env for local development (DJANGO_DEBUG=true)."
 
 compilemessages: install
-	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'var/*' -v 0
+	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'var/*' -v 0
 
 run: install .env compilemessages
 	@bash scripts/run.sh
