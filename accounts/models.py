@@ -87,7 +87,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="kov_staff_bound_to_one_municipality",
                 condition=(
-                    Q(role__in=[r.value for r in KOV_ROLES], municipality__isnull=False)
+                    Q(role__in=sorted(KOV_ROLES), municipality__isnull=False)
                     | Q(role__in=[Role.SKA, Role.ADMIN], municipality__isnull=True)
                     | Q(role=Role.PROVIDER)
                 ),

@@ -146,6 +146,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('municipality__isnull', False), ('role__in', ['coordinator', 'case_manager'])), models.Q(('municipality__isnull', True), ('role__in', ['ska', 'admin'])), ('role', 'provider'), _connector='OR'), name='kov_staff_bound_to_one_municipality', violation_error_message='Case managers and coordinators belong to exactly one municipality; SKA staff and administrators to none.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('municipality__isnull', False), ('role__in', ['case_manager', 'coordinator'])), models.Q(('municipality__isnull', True), ('role__in', ['ska', 'admin'])), ('role', 'provider'), _connector='OR'), name='kov_staff_bound_to_one_municipality', violation_error_message='Case managers and coordinators belong to exactly one municipality; SKA staff and administrators to none.'),
         ),
     ]
