@@ -112,3 +112,8 @@ def test_demo_loads_twice_without_duplicates(db):
     call_command("load_demo")
     assert User.objects.filter(username="kj.metsakula").count() == 1
     assert User.objects.count() == 7
+
+
+def test_an_english_browser_still_gets_estonian_until_the_switch(client, db):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="et">' in response.content.decode()
