@@ -18,13 +18,13 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_filter = ("role", "municipality", "is_active")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Role and municipality"), {"fields": ("role", "municipality", "phone")}),
+        (_("Role and municipality"), {"fields": ("role", "municipality", "provider", "phone")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         (
             _("Role and municipality"),
-            {"fields": ("first_name", "last_name", "email", "role", "municipality")},
+            {"fields": ("first_name", "last_name", "email", "role", "municipality", "provider")},
         ),
     )
 

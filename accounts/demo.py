@@ -36,6 +36,8 @@ def load(*, stdout=None) -> dict:
         )
     users = {}
     for username, first, last, role, code in USERS:
+        if role == Role.PROVIDER:
+            continue  # providers/demo.py creates it: it must be bound to a provider
         user, created = User.objects.get_or_create(
             username=username,
             defaults={

@@ -72,6 +72,15 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The provider a provider specialist works for."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -95,7 +104,15 @@ class User(AbstractUser):
                     "Case managers and coordinators belong to exactly one municipality; "
                     "SKA staff and administrators to none."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                name="provider_specialists_bound_to_one_provider",
+                condition=Q(role=Role.PROVIDER, provider__isnull=False)
+                | (~Q(role=Role.PROVIDER) & Q(provider__isnull=True)),
+                violation_error_message=_(
+                    "A provider specialist works for exactly one provider; other roles for none."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -111,6 +128,10 @@ class User(AbstractUser):
             raise ValidationError(
                 {"municipality": _("SKA staff and administrators are not bound to a municipality.")}
             )
+        if self.role == Role.PROVIDER and not self.provider_id:
+            raise ValidationError({"provider": _("Choose the provider this specialist works for.")})
+        if self.role != Role.PROVIDER and self.provider_id:
+            raise ValidationError({"provider": _("Only provider specialists are bound to a provider.")})
 
     def save(self, *args, **kwargs):
         # Administrators manage the deployment through Django's admin site.

@@ -49,8 +49,23 @@ def visible_municipalities(user) -> QuerySet[Municipality]:
 
 
 def provider_municipalities(user) -> QuerySet[Municipality]:
-    """Municipalities a provider specialist works for; the providers app fills this in."""
-    return Municipality.objects.none()
+    """Municipalities a provider specialist works for: those with a contract (current
+    or past) with the user's provider."""
+    if not getattr(user, "provider_id", None):
+        return Municipality.objects.none()
+    return Municipality.objects.filter(contracts__provider_id=user.provider_id).distinct()
+
+
+def can_edit_provider(user, provider) -> bool:
+    """Providers are deployment-wide records. Administrators edit any; a coordinator edits
+    one that their municipality has a contract with or entered itself."""
+    if has_role(user, Role.ADMIN):
+        return True
+    if not has_role(user, Role.COORDINATOR):
+        return False
+    return provider.added_by_id == user.municipality_id or provider.contracts.filter(
+        municipality_id=user.municipality_id
+    ).exists()
 
 
 def scope(

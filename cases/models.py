@@ -1,1 +1,702 @@
-"""Models of the cases app."""
+"""The case file (toimik): persons, their cases, noticing, eligibility, questionnaires,
+the network, activities and network meetings. Deadlines are computed in deadlines.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.exceptions import ValidationError as InvalidCode
+
+from accounts.models import Municipality
+
+from .isikukood import birth_date_of, sex_of, validate_isikukood
+
+
+class RetirementAge(models.Model):
+    """Reference data: the pension age, either by year of birth (the rule until 2026) or
+    by calendar year (the rule from 2026 on). An administrator edits it; code never does."""
+
+    class Basis(models.TextChoices):
+        BIRTH_YEAR = "birth_year", _("by year of birth")
+        CALENDAR_YEAR = "calendar_year", _("by calendar year")
+
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        help_text=_(
+            "Year of birth or calendar year from which this value applies (until the next row)."
+        ),
+    )
+    years = models.PositiveSmallIntegerField(_("years"))
+    months = models.PositiveSmallIntegerField(_("months"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("retirement age")
+        verbose_name_plural = _("retirement ages")
+        ordering = ["basis", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["basis", "year"], name="retirement_age_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(months__lt=12), name="retirement_age_months_below_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} {self.year}: {self.years} a {self.months} k"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class Person(models.Model):
+    """A person (isik) in the programme; one row per person across the whole deployment."""
+
+    class Language(models.TextChoices):
+        ESTONIAN = "et", _("Estonian")
+        RUSSIAN = "ru", _("Russian")
+        ENGLISH = "en", _("English")
+        OTHER = "other", _("other")
+
+    class DisabilityDegree(models.TextChoices):
+        NONE = "none", _("none")
+        MODERATE = "moderate", _("moderate")
+        SEVERE = "severe", _("severe")
+        PROFOUND = "profound", _("profound")
+
+    class WorkAbility(models.TextChoices):
+        NOT_ASSESSED = "not_assessed", _("not assessed")
+        FULL = "full", _("full work ability")
+        PARTIAL = "partial", _("partial work ability")
+        NONE = "none", _("no work ability")
+
+    isikukood = models.CharField(
+        _("personal identification code"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_isikukood],
+        help_text=_("11 digits. Leave empty only for a person without an Estonian code."),
+        error_messages={
+            "unique": _("A person with this personal identification code already exists.")
+        },
+    )
+    no_code_reason = models.CharField(
+        _("reason for having no code"),
+        max_length=200,
+        blank=True,
+        help_text=_("Why the person has no Estonian personal identification code."),
+    )
+    birth_date = models.DateField(
+        _("date of birth"),
+        help_text=_("Filled in from the personal identification code when there is one."),
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    registered_address = models.CharField(
+        _("registered address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Address in the population register."),
+    )
+    actual_address = models.CharField(
+        _("actual address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the person actually lives."),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ESTONIAN
+    )
+    disability_degree = models.CharField(
+        _("degree of disability"),
+        max_length=20,
+        choices=DisabilityDegree.choices,
+        default=DisabilityDegree.NONE,
+    )
+    disability_valid_from = models.DateField(_("disability valid from"), null=True, blank=True)
+    disability_valid_until = models.DateField(_("disability valid until"), null=True, blank=True)
+    work_ability = models.CharField(
+        _("work ability"),
+        max_length=20,
+        choices=WorkAbility.choices,
+        default=WorkAbility.NOT_ASSESSED,
+    )
+    work_ability_valid_from = models.DateField(_("work ability valid from"), null=True, blank=True)
+    work_ability_valid_until = models.DateField(
+        _("work ability valid until"), null=True, blank=True
+    )
+    earlier_assessments = models.TextField(
+        _("earlier assessments"),
+        blank=True,
+        help_text=_("E.g. care-need assessment, rehabilitation plan: what, when, valid until."),
+    )
+    notes = models.TextField(_("other information"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="person_code_or_reason",
+                condition=Q(isikukood__isnull=False) | ~Q(no_code_reason=""),
+                violation_error_message=_(
+                    "Enter the personal identification code or the reason the person has none."
+                ),
+            ),
+            models.CheckConstraint(
+                name="person_disability_dates_in_order",
+                condition=Q(disability_valid_until__isnull=True)
+                | Q(disability_valid_from__isnull=True)
+                | Q(disability_valid_until__gte=F("disability_valid_from")),
+            ),
+            models.CheckConstraint(
+                name="person_work_ability_dates_in_order",
+                condition=Q(work_ability_valid_until__isnull=True)
+                | Q(work_ability_valid_from__isnull=True)
+                | Q(work_ability_valid_until__gte=F("work_ability_valid_from")),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name"),
+            # The persons list searches names with icontains and codes by prefix.
+            GinIndex(
+                fields=["last_name"], opclasses=["gin_trgm_ops"], name="person_last_name_trgm"
+            ),
+            GinIndex(
+                fields=["first_name"], opclasses=["gin_trgm_ops"], name="person_first_name_trgm"
+            ),
+            models.Index(
+                fields=["isikukood"], opclasses=["varchar_pattern_ops"], name="person_code_prefix"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.isikukood == "":
+            self.isikukood = None
+        if self.isikukood:
+            try:
+                self.birth_date = birth_date_of(self.isikukood)
+                self.sex = sex_of(self.isikukood)
+            except InvalidCode:  # the field validator already explains a bad code
+                pass
+        elif not self.no_code_reason:
+            raise ValidationError(
+                {
+                    "no_code_reason": _(
+                        "Enter the reason the person has no personal identification code."
+                    )
+                }
+            )
+        errors = {}
+        if (
+            self.disability_valid_from
+            and self.disability_valid_until
+            and (self.disability_valid_until < self.disability_valid_from)
+        ):
+            errors["disability_valid_until"] = _("The end of validity is before its start.")
+        if (
+            self.work_ability_valid_from
+            and self.work_ability_valid_until
+            and (self.work_ability_valid_until < self.work_ability_valid_from)
+        ):
+            errors["work_ability_valid_until"] = _("The end of validity is before its start.")
+        if errors:
+            raise ValidationError(errors)
+
+    def age_on(self, day: date) -> int:
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        )
+
+
+class Relative(models.Model):
+    """The person's legal representative or a member of their household."""
+
+    class Kind(models.TextChoices):
+        LEGAL_REPRESENTATIVE = "legal_representative", _("legal representative")
+        HOUSEHOLD_MEMBER = "household_member", _("household member")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    name = models.CharField(_("first and last name"), max_length=200)
+    relation = models.CharField(_("relation to the person"), max_length=100, blank=True)
+    contact = models.CharField(
+        _("contact"), max_length=200, blank=True, help_text=_("Phone or e-mail.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("representative or household member")
+        verbose_name_plural = _("representatives and household members")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseState(models.TextChoices):
+    NOTICED = "noticed", _("noticed")
+    ENTERED = "entered", _("entered")
+    ASSESSED = "assessed", _("assessed")
+    PLANNED = "planned", _("planned / active")
+    EXITED = "exited", _("exited")
+
+
+class Case(models.Model):
+    """The case file (toimik) of one person in one municipality."""
+
+    State = CaseState
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="cases"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases"
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case manager"),
+        on_delete=models.PROTECT,
+        related_name="managed_cases",
+    )
+    number = models.CharField(_("case number"), max_length=20)
+    state = models.CharField(
+        _("state"), max_length=20, choices=CaseState.choices, default=CaseState.NOTICED
+    )
+    noticed_on = models.DateField(_("noticed on"))
+    entry_date = models.DateField(_("entry date"), null=True, blank=True)
+    exit_date = models.DateField(_("exit date"), null=True, blank=True)
+    # The seam for the assessments app: it calls services.record_assessment / record_plan.
+    latest_assessment_date = models.DateField(_("latest assessment"), null=True, blank=True)
+    latest_plan_date = models.DateField(_("latest plan"), null=True, blank=True)
+    latest_review_date = models.DateField(_("latest review"), null=True, blank=True)
+    latest_qol_survey_date = models.DateField(
+        _("latest quality-of-life survey"), null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case file")
+        verbose_name_plural = _("case files")
+        ordering = ["-noticed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "number"], name="case_number_unique_per_kov"
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=~Q(state=CaseState.EXITED),
+                name="one_open_case_per_person",
+                violation_error_message=_("This person already has an open case file."),
+            ),
+            models.CheckConstraint(
+                name="case_exit_not_before_entry",
+                condition=Q(exit_date__isnull=True)
+                | Q(entry_date__isnull=True)
+                | Q(exit_date__gte=F("entry_date")),
+            ),
+            models.CheckConstraint(
+                name="case_entered_states_have_entry_date",
+                condition=Q(state=CaseState.NOTICED)
+                | Q(entry_date__isnull=False)
+                | Q(state=CaseState.EXITED),
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "state"], name="case_kov_state")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.person}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != CaseState.EXITED
+
+
+class Noticing(models.Model):
+    """Abivajaduse märkamine: who told the municipality that the person needs help."""
+
+    class NoticerKind(models.TextChoices):
+        PERSON_THEMSELF = "self", _("the person themself")
+        RELATIVE = "relative", _("relative or acquaintance")
+        HOSPITAL = "hospital", _("hospital or doctor")
+        SCHOOL = "school", _("school")
+        POLICE = "police", _("police")
+        UNEMPLOYMENT_FUND = "tootukassa", _("Unemployment Insurance Fund")
+        SOCIAL_WORKER = "social_worker", _("social worker")
+        OTHER = "other", _("other")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("e-mail")
+        LETTER = "letter", _("letter or form")
+        IN_PERSON = "in_person", _("in person")
+        OTHER = "other", _("other")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="noticing")
+    noticer_kind = models.CharField(_("who noticed"), max_length=20, choices=NoticerKind.choices)
+    noticer_name = models.CharField(
+        _("name of person or institution"),
+        max_length=200,
+        help_text=_("Who contacted the municipality."),
+    )
+    noticer_contact = models.CharField(_("contact of the noticer"), max_length=200, blank=True)
+    noticed_on = models.DateField(_("date noticed"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    reason = models.CharField(_("reason for contact"), max_length=300)
+    description = models.TextField(
+        _("description of the problem"),
+        blank=True,
+        help_text=_("Including duration and how it has changed."),
+    )
+    first_contact_on = models.DateField(
+        _("case manager's first contact"),
+        null=True,
+        blank=True,
+        help_text=_("When the case manager first contacted the person."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("noticing")
+        verbose_name_plural = _("noticings")
+        constraints = [
+            models.CheckConstraint(
+                name="noticing_first_contact_not_before_noticed",
+                condition=Q(first_contact_on__isnull=True)
+                | Q(first_contact_on__gte=F("noticed_on")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.noticed_on:%d.%m.%Y} {self.noticer_name}"
+
+
+class EligibilityCheck(models.Model):
+    """One eligibility check at entry, with the answer to each criterion and the result.
+
+    Kept even when the person is refused: the reason stays on record."""
+
+    class Diagnosis(models.TextChoices):
+        OTHER = "other", _("another mental-health diagnosis")
+        DEMENTIA = "dementia", _("dementia")
+        ALCOHOL = "alcohol", _("alcohol dependence")
+
+    class Condition(models.TextChoices):
+        A = "a", _("a) receives state special-care services but the need has changed")
+        B = "b", _("b) is in SKA's special-care queue")
+        C = "c", _("c) a social worker or SKA case manager judges integrated support is needed")
+        NONE = "none", _("none of these")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="eligibility_checks")
+    entry_date = models.DateField(_("planned entry date"))
+    primary_diagnosis = models.CharField(
+        _("primary diagnosis"), max_length=20, choices=Diagnosis.choices
+    )
+    condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices)
+    concurrent_state_service = models.BooleanField(
+        _("receives state special-care or rehabilitation at the same time"), default=False
+    )
+    eligible = models.BooleanField(_("eligible"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    overridden = models.BooleanField(_("overridden"), default=False)
+    override_justification = models.TextField(_("justification for override"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eligibility check")
+        verbose_name_plural = _("eligibility checks")
+        ordering = ["-checked_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="eligibility_override_needs_justification",
+                condition=Q(overridden=False) | ~Q(override_justification=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_date:%d.%m.%Y} {self.eligible}"
+
+    @property
+    def admits(self) -> bool:
+        return self.eligible or self.overridden
+
+
+class EntryQuestionnaire(models.Model):
+    """Sisenemisankeet: the monitoring data SKA collects, consent and the cooperation agreement."""
+
+    class Employment(models.TextChoices):
+        EMPLOYED = "employed", _("works")
+        STUDYING = "studying", _("studies")
+        UNEMPLOYED = "unemployed", _("unemployed")
+        INACTIVE = "inactive", _("economically inactive")
+        PENSIONER = "pensioner", _("pensioner")
+        CASUAL = "casual", _("does casual work")
+        PARENTAL_LEAVE = "parental_leave", _("on parental leave")
+        OTHER = "other", _("other")
+
+    class Education(models.TextChoices):
+        NONE = "none", _("no education")
+        BASIC = "basic", _("basic education")
+        SECONDARY = "secondary", _("secondary education")
+        VOCATIONAL = "vocational", _("vocational education")
+        HIGHER = "higher", _("higher education")
+        UNKNOWN = "unknown", _("unknown")
+
+    class Household(models.TextChoices):
+        ALONE = "alone", _("lives alone")
+        WITH_FAMILY = "family", _("lives with family")
+        WITH_OTHERS = "others", _("lives with others")
+        INSTITUTION = "institution", _("lives in an institution")
+        HOMELESS = "homeless", _("homeless")
+
+    class Signer(models.TextChoices):
+        PERSON = "person", _("the person")
+        REPRESENTATIVE = "representative", _("legal representative")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="entry_questionnaire")
+    filled_on = models.DateField(_("filled in on"))
+    employment_status = models.CharField(
+        _("employment status"), max_length=20, choices=Employment.choices
+    )
+    education_level = models.CharField(
+        _("education level"), max_length=20, choices=Education.choices
+    )
+    household_situation = models.CharField(
+        _("household situation"), max_length=20, choices=Household.choices
+    )
+    disability_degree = models.CharField(
+        _("degree of disability"), max_length=20, choices=Person.DisabilityDegree.choices
+    )
+    work_ability = models.CharField(
+        _("work ability"), max_length=20, choices=Person.WorkAbility.choices
+    )
+    has_health_insurance = models.BooleanField(_("has health insurance"), default=True)
+    consent_given_on = models.DateField(_("consent given on"))
+    consent_scope = models.TextField(
+        _("scope of consent"),
+        help_text=_("Which personal data may be processed and passed on, and to whom."),
+    )
+    consent_signed_by = models.CharField(
+        _("consent signed by"), max_length=20, choices=Signer.choices
+    )
+    signer_name = models.CharField(_("name of the signer"), max_length=200)
+    cooperation_agreement_signed_on = models.DateField(
+        _("cooperation agreement signed on"), help_text=_("Handbook form A2.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("entry questionnaire")
+        verbose_name_plural = _("entry questionnaires")
+
+    def __str__(self) -> str:
+        return f"{self.filled_on:%d.%m.%Y}"
+
+
+class ExitQuestionnaire(models.Model):
+    """Väljumisankeet: when and why the person left, and their situation then."""
+
+    class Reason(models.TextChoices):
+        GOALS_REACHED = "goals_reached", _("goals reached")
+        OWN_WISH = "own_wish", _("own wish")
+        MOVED_AWAY = "moved_away", _("moved away")
+        OTHER_SERVICE = "other_service", _("moved to another service")
+        NOT_COOPERATING = "not_cooperating", _("does not cooperate")
+        DECEASED = "deceased", _("deceased")
+        OTHER = "other", _("other")
+
+    class Situation(models.TextChoices):
+        WORKING = "working", _("working")
+        STUDYING = "studying", _("studying")
+        OTHER_SERVICES = "other_services", _("receives other services")
+        MOVED_AWAY = "moved_away", _("moved away")
+        DECEASED = "deceased", _("deceased")
+        AT_HOME = "at_home", _("at home without work or study")
+        OTHER = "other", _("other")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="exit_questionnaire")
+    exit_date = models.DateField(_("exit date"))
+    reason = models.CharField(_("reason for exit"), max_length=30, choices=Reason.choices)
+    situation = models.CharField(_("situation at exit"), max_length=30, choices=Situation.choices)
+    qol_survey_on = models.DateField(
+        _("quality-of-life survey at exit"),
+        null=True,
+        blank=True,
+        help_text=_("Date of the quality-of-life survey done at exit, if one was done."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exit questionnaire")
+        verbose_name_plural = _("exit questionnaires")
+
+    def __str__(self) -> str:
+        return f"{self.exit_date:%d.%m.%Y}"
+
+
+class NetworkMember(models.Model):
+    """Võrgustikuliige: a relative or friend (informal) or a specialist (formal)."""
+
+    class Kind(models.TextChoices):
+        INFORMAL = "informal", _("informal (relative, friend)")
+        FORMAL = "formal", _("formal (specialist)")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="network")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("first and last name"), max_length=200)
+    relation = models.CharField(
+        _("relation"),
+        max_length=100,
+        blank=True,
+        help_text=_("For relatives and friends: e.g. mother, neighbour."),
+    )
+    position = models.CharField(
+        _("position"), max_length=100, blank=True, help_text=_("For specialists.")
+    )
+    institution = models.CharField(
+        _("institution"), max_length=200, blank=True, help_text=_("For specialists.")
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    relationship_note = models.TextField(
+        _("relationship"),
+        blank=True,
+        help_text=_("How the person and this member relate; what they can offer."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("network member")
+        verbose_name_plural = _("network")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == self.Kind.FORMAL and not (self.position or self.institution):
+            raise ValidationError(
+                {"institution": _("Enter the specialist's position or institution.")}
+            )
+
+
+class CaseActivity(models.Model):
+    """Juhtumikorraldaja läbiviidud tegevus (handbook C1): a dated log line."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
+    on = models.DateField(_("date"))
+    activity = models.CharField(_("activity"), max_length=300)
+    responsible = models.CharField(_("done by / responsible"), max_length=200)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("case activity")
+        verbose_name_plural = _("case activities")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.activity
+
+
+class NetworkMeeting(models.Model):
+    """Võrgustikukohtumine (handbook D1–D3): the plan and, afterwards, the minutes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
+    goal = models.CharField(_("goal"), max_length=300)
+    starts_at = models.DateTimeField(_("time"))
+    place = models.CharField(_("place"), max_length=200)
+    agenda = models.TextField(_("agenda"), blank=True, help_text=_("One item per line."))
+    minutes_written_on = models.DateField(_("minutes written on"), null=True, blank=True)
+    minutes_notes = models.TextField(_("minutes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("network meeting")
+        verbose_name_plural = _("network meetings")
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.goal
+
+
+class MeetingInvitee(models.Model):
+    meeting = models.ForeignKey(NetworkMeeting, on_delete=models.CASCADE, related_name="invitees")
+    name = models.CharField(_("name"), max_length=200)
+    member = models.ForeignKey(
+        NetworkMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    attended = models.BooleanField(_("attended"), null=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        NetworkMeeting, on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    title = models.CharField(_("agenda item"), max_length=300)
+    discussion = models.TextField(_("discussion"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Decision(models.Model):
+    """A decision of a network meeting; one with a deadline shows on the deadlines page."""
+
+    meeting = models.ForeignKey(NetworkMeeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.CharField(_("decision"), max_length=300)
+    responsible = models.CharField(_("responsible"), max_length=200)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,10 +1,494 @@
-from django.shortcuts import render
+"""Views of the case file: parse input, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import get_visible_or_404, role_required
+from accounts.services import log_access
+
+from . import deadlines, selectors, services
+from .forms import (
+    ActivityForm,
+    CaseFilterForm,
+    DecisionForm,
+    EligibilityForm,
+    EntryForm,
+    ExitForm,
+    MeetingForm,
+    MinutesForm,
+    NetworkMemberForm,
+    NoticingEditForm,
+    NoticingForm,
+    PersonForm,
+    RelativeForm,
+)
+from .models import (
+    Decision,
+    EntryQuestionnaire,
+    ExitQuestionnaire,
+    NetworkMeeting,
+    NetworkMember,
+    Noticing,
+    Relative,
+)
+from .services import CaseError
+
+staff_only = role_required(Role.CASE_MANAGER, Role.COORDINATOR)
+PAGE_SIZE = 25
 
 
-@role_required(Role.CASE_MANAGER, Role.COORDINATOR)
+def _today():
+    return timezone.localdate()
+
+
+def _case(request, pk):
+    """The case the user may see (404 otherwise); every look at it is written to the access log."""
+    case = selectors.case_for(request.user, pk)
+    log_access(request=request, subject=case.person, municipality=case.municipality)
+    return case
+
+
+def _fail(form, error: CaseError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _deadline_scope(request):
+    mine = request.GET.get("scope", "mine") != "kov"
+    cases = selectors.cases_for(request.user)
+    if mine:
+        cases = cases.filter(case_manager=request.user)
+    return mine, cases
+
+
+@staff_only
 def home(request):
-    """The case manager's start page: my persons and deadlines."""
-    return render(request, "cases/home.html", {"municipality": request.user.municipality})
+    """The case manager's start page: overdue deadlines, then those due within 14 days."""
+    mine, cases = _deadline_scope(request)
+    today = _today()
+    urgent = deadlines.urgent(deadlines.deadlines_for(cases, today), today)
+    return render(request, "cases/home.html", {"deadlines": urgent, "mine": mine, "today": today})
+
+
+@staff_only
+def deadline_list(request):
+    mine, cases = _deadline_scope(request)
+    today = _today()
+    every = deadlines.deadlines_for(cases, today)
+    horizon = today.toordinal() + deadlines.SOON_DAYS
+    groups = [
+        (_("Overdue"), [d for d in every if d.overdue]),
+        (
+            _("Due within 14 days"),
+            [d for d in every if not d.overdue and d.due.toordinal() <= horizon],
+        ),
+        (_("Later"), [d for d in every if d.due.toordinal() > horizon]),
+    ]
+    return render(request, "cases/deadlines.html", {"groups": groups, "mine": mine, "today": today})
+
+
+@staff_only
+def person_list(request):
+    form = CaseFilterForm(request.GET or None, municipality=request.user.municipality)
+    cases = selectors.cases_for(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        cases = selectors.search_cases(cases, data["q"])
+        if data["state"]:
+            cases = cases.filter(state=data["state"])
+        if data["case_manager"]:
+            cases = cases.filter(case_manager=data["case_manager"])
+        if data["overdue"]:
+            cases = cases.filter(deadlines.overdue_q(_today()))
+    cases = cases.order_by("person__last_name", "person__first_name", "pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = _today()
+    rows = [(case, deadlines.next_deadline(case, today)) for case in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/person_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )
+
+
+@staff_only
+def notice(request):
+    municipality = request.user.municipality
+    person_form = PersonForm(request.POST or None, prefix="person")
+    noticing_form = NoticingForm(
+        request.POST or None,
+        municipality=municipality,
+        prefix="noticing",
+        initial={
+            "case_manager": request.user if request.user.is_case_manager else None,
+            "noticed_on": _today(),
+        },
+    )
+    if request.method == "POST" and person_form.is_valid() and noticing_form.is_valid():
+        try:
+            case = services.notice(
+                person=person_form.instance,
+                noticing=noticing_form.instance,
+                municipality=municipality,
+                case_manager=noticing_form.cleaned_data["case_manager"],
+            )
+        except CaseError as error:
+            target = person_form if error.field in person_form.fields else noticing_form
+            _fail(target, error)
+        else:
+            messages.success(request, _("Case file %(number)s opened.") % {"number": case.number})
+            return redirect("cases:case_detail", pk=case.pk)
+    return render(
+        request, "cases/notice.html", {"person_form": person_form, "noticing_form": noticing_form}
+    )
+
+
+@staff_only
+def case_detail(request, pk):
+    case = _case(request, pk)
+    today = _today()
+    person = case.person
+    case_deadlines = deadlines.deadlines_for(
+        selectors.cases_for(request.user).filter(pk=case.pk), today
+    )
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "person": person,
+            "today": today,
+            "deadlines": case_deadlines,
+            "next_deadline": case_deadlines[0] if case_deadlines else None,
+            "noticing": getattr(case, "noticing", None),
+            "checks": case.eligibility_checks.select_related("checked_by"),
+            "entry": getattr(case, "entry_questionnaire", None),
+            "exit": getattr(case, "exit_questionnaire", None),
+            "relatives": person.relatives.all(),
+            "network": case.network.all(),
+            "activities": case.activities.all(),
+            "meetings": case.meetings.prefetch_related("decisions"),
+            "other_cases": selectors.cases_for(request.user)
+            .filter(person=person)
+            .exclude(pk=case.pk),
+            "history": _history(case),
+        },
+    )
+
+
+HISTORY_TYPES = {
+    "+": gettext_lazy("created"),
+    "~": gettext_lazy("changed"),
+    "-": gettext_lazy("deleted"),
+}
+
+
+def _shown(field, value):
+    """A history value as the page shows it: the choice's label, dates as dd.mm.yyyy."""
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return value
+
+
+def _history(case) -> list[dict]:
+    """Every change of the person and the case file: who, when, which fields from what to what."""
+    sources = [
+        case.person.history.all(),
+        case.history.all(),
+        Relative.history.filter(person_id=case.person_id),
+        Noticing.history.filter(case_id=case.pk),
+        EntryQuestionnaire.history.filter(case_id=case.pk),
+        ExitQuestionnaire.history.filter(case_id=case.pk),
+        NetworkMember.history.filter(case_id=case.pk),
+        NetworkMeeting.history.filter(case_id=case.pk),
+    ]
+    rows = []
+    for records in sources:
+        for record in records.select_related("history_user"):
+            meta = record.instance._meta
+            older = record.prev_record
+            changes = []
+            if older is not None:
+                changes = []
+                for change in record.diff_against(older).changes:
+                    field = meta.get_field(change.field)
+                    changes.append(
+                        (field.verbose_name, _shown(field, change.old), _shown(field, change.new))
+                    )
+            rows.append(
+                {
+                    "at": record.history_date,
+                    "who": record.history_user,
+                    "what": meta.verbose_name,
+                    "label": str(record.instance),
+                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
+                    "changes": changes,
+                }
+            )
+    rows.sort(key=lambda r: r["at"], reverse=True)
+    return rows
+
+
+def _form_page(request, case, form, title, template="cases/form.html", **extra):
+    return render(request, template, {"case": case, "form": form, "title": title, **extra})
+
+
+@staff_only
+def person_edit(request, pk):
+    case = _case(request, pk)
+    form = PersonForm(request.POST or None, instance=case.person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(person=form.instance)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Personal data saved."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _form_page(request, case, form, _("Personal data"))
+
+
+@staff_only
+def noticing_edit(request, pk):
+    case = _case(request, pk)
+    form = NoticingEditForm(request.POST or None, instance=case.noticing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_noticing(noticing=form.instance)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Noticing saved."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _form_page(request, case, form, _("Noticing"))
+
+
+def _add_record(request, pk, form_class, title, done, anchor):
+    case = _case(request, pk)
+    form = form_class(
+        request.POST or None,
+        **({"initial": {"on": _today()}} if form_class is ActivityForm else {}),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_record(case=case, record=form.instance)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("cases:case_detail", kwargs={"pk": case.pk}) + anchor)
+    return _form_page(request, case, form, title)
+
+
+@staff_only
+def relative_add(request, pk):
+    return _add_record(
+        request,
+        pk,
+        RelativeForm,
+        _("Add a representative or household member"),
+        _("Saved."),
+        "#personal",
+    )
+
+
+@staff_only
+def network_add(request, pk):
+    return _add_record(
+        request,
+        pk,
+        NetworkMemberForm,
+        _("Add a network member"),
+        _("Network member added."),
+        "#network",
+    )
+
+
+@staff_only
+def activity_add(request, pk):
+    return _add_record(
+        request, pk, ActivityForm, _("Add an activity"), _("Activity added."), "#activities"
+    )
+
+
+@staff_only
+def eligibility(request, pk):
+    case = _case(request, pk)
+    form = EligibilityForm(request.POST or None, initial={"entry_date": _today()})
+    check = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            check = services.check_eligibility(
+                case=case,
+                entry_date=data["entry_date"],
+                primary_diagnosis=data["primary_diagnosis"],
+                condition=data["condition"],
+                concurrent_state_service=data["concurrent_state_service"],
+                override_justification=data["override_justification"],
+                by=request.user,
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            if check.admits:
+                messages.success(
+                    request, _("The person may enter. Fill in the entry questionnaire.")
+                )
+                return redirect("cases:entry", pk=case.pk)
+    return _form_page(
+        request, case, form, _("Eligibility check"), "cases/eligibility.html", check=check
+    )
+
+
+@staff_only
+def entry(request, pk):
+    case = _case(request, pk)
+    check = case.eligibility_checks.order_by("-checked_at", "-pk").first()
+    initial = {
+        "entry_date": check.entry_date if check else _today(),
+        "filled_on": _today(),
+        "consent_given_on": _today(),
+        "cooperation_agreement_signed_on": _today(),
+        "disability_degree": case.person.disability_degree,
+        "work_ability": case.person.work_ability,
+        "signer_name": case.person.full_name,
+    }
+    form = EntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enter(
+                case=case, questionnaire=form.instance, entry_date=form.cleaned_data["entry_date"]
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("The person has entered the programme."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _form_page(request, case, form, _("Entry questionnaire"), check=check)
+
+
+@staff_only
+def exit_view(request, pk):
+    case = _case(request, pk)
+    form = ExitForm(request.POST or None, initial={"exit_date": _today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exit_case(case=case, questionnaire=form.instance)
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(
+                request, _("The person has exited the programme; open deadlines are closed.")
+            )
+            return redirect("cases:case_detail", pk=case.pk)
+    return _form_page(request, case, form, _("Exit questionnaire"), "cases/exit.html")
+
+
+@staff_only
+def meeting_add(request, pk):
+    case = _case(request, pk)
+    form = MeetingForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.plan_meeting(
+                case=case,
+                meeting=form.instance,
+                members=form.cleaned_data["members"],
+                other_invitees=form.cleaned_data["other_invitees"].splitlines(),
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Network meeting planned."))
+            return redirect("cases:meeting_detail", pk=case.pk, meeting_pk=meeting.pk)
+    return _form_page(request, case, form, _("Plan a network meeting"))
+
+
+@staff_only
+def meeting_detail(request, pk, meeting_pk):
+    case = _case(request, pk)
+    meeting = selectors.meeting_for(request.user, case, meeting_pk)
+    invitees = list(meeting.invitees.all())
+    minutes_form = MinutesForm(
+        meeting=meeting,
+        prefix="minutes",
+        initial={
+            "written_on": meeting.minutes_written_on or _today(),
+            "confirmed": [str(i.pk) for i in invitees if i.confirmed],
+            "attended": [str(i.pk) for i in invitees if i.attended],
+            "notes": meeting.minutes_notes,
+        },
+    )
+    decision_form = DecisionForm(prefix="decision")
+    if request.method == "POST" and "minutes-written_on" in request.POST:
+        minutes_form = MinutesForm(request.POST, meeting=meeting, prefix="minutes")
+        if minutes_form.is_valid():
+            data = minutes_form.cleaned_data
+            try:
+                services.record_minutes(
+                    meeting=meeting,
+                    written_on=data["written_on"],
+                    confirmed=[int(x) for x in data["confirmed"]],
+                    attended=[int(x) for x in data["attended"]],
+                    notes=data["notes"],
+                )
+            except CaseError as error:
+                _fail(minutes_form, error)
+            else:
+                messages.success(request, _("Minutes saved."))
+                return redirect("cases:meeting_detail", pk=case.pk, meeting_pk=meeting.pk)
+    elif request.method == "POST":
+        decision_form = DecisionForm(request.POST, prefix="decision")
+        if decision_form.is_valid():
+            try:
+                services.add_decision(meeting=meeting, decision=decision_form.instance)
+            except CaseError as error:
+                _fail(decision_form, error)
+            else:
+                messages.success(request, _("Decision added."))
+                return redirect("cases:meeting_detail", pk=case.pk, meeting_pk=meeting.pk)
+    return render(
+        request,
+        "cases/meeting_detail.html",
+        {
+            "case": case,
+            "meeting": meeting,
+            "invitees": invitees,
+            "decisions": meeting.decisions.all(),
+            "minutes_form": minutes_form,
+            "decision_form": decision_form,
+        },
+    )
+
+
+@staff_only
+@require_POST
+def decision_done(request, pk, decision_pk):
+    case = _case(request, pk)
+    decision = get_visible_or_404(Decision.objects.filter(meeting__case=case), pk=decision_pk)
+    try:
+        services.complete_decision(decision=decision, on=_today())
+    except CaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Decision marked as done."))
+    return redirect("cases:meeting_detail", pk=case.pk, meeting_pk=decision.meeting_id)

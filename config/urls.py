@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("cases.urls")),
+    path("components/", include("components.urls")),
+    path("providers/", include("providers.urls")),
     path("billing/", include("billing.urls")),
     path("reports/", include("reporting.urls")),
     # One login page for everyone, the admin site included (lock-out and all).

@@ -64,13 +64,19 @@ def coordinator_b(kov_b):
 
 
 @pytest.fixture
-def provider_user(db):
+def provider_user(kov_a):
+    """A provider specialist bound to “MTÜ Persona Tugi”, which has a contract with KOV A."""
+    from tests.providers.factories import ContractFactory, ProviderFactory
+
+    provider = ProviderFactory(name="MTÜ Persona Tugi", registry_code="80000008")
+    ContractFactory(municipality=kov_a, provider=provider, number="PERSONA-1")
     return UserFactory(
         username="spets",
         first_name="Pille",
         last_name="Pakkuja",
         role=Role.PROVIDER,
         municipality=None,
+        provider=provider,
     )
 
 

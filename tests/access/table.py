@@ -57,7 +57,7 @@ PERSONAS = {
     "coordinator_a": (Role.COORDINATOR, "a"),
     "case_manager_b": (Role.CASE_MANAGER, "b"),
     "coordinator_b": (Role.COORDINATOR, "b"),
-    "provider_user": (Role.PROVIDER, None),
+    "provider_user": (Role.PROVIDER, "a"),
     "ska_user": (Role.SKA, None),
     "admin_user": (Role.ADMIN, None),
 }
@@ -67,10 +67,26 @@ NOT_OURS_PREFIXES = ("admin:",)
 
 
 def _collect() -> list[Route]:
-    from tests.access import routes_accounts, routes_billing, routes_cases, routes_reporting
+    from tests.access import (
+        routes_accounts,
+        routes_assessments,
+        routes_billing,
+        routes_cases,
+        routes_components,
+        routes_providers,
+        routes_reporting,
+    )
 
     rows: list[Route] = []
-    for module in (routes_accounts, routes_cases, routes_billing, routes_reporting):
+    for module in (
+        routes_accounts,
+        routes_cases,
+        routes_assessments,
+        routes_billing,
+        routes_reporting,
+        routes_components,
+        routes_providers,
+    ):
         rows.extend(module.ROUTES)
     return rows
 

@@ -23,8 +23,11 @@ def test_ska_and_admin_see_every_municipality(kov_a, kov_b, ska_user, admin_user
     assert set(visible_municipalities(admin_user)) == {kov_a, kov_b}
 
 
-def test_unbound_provider_specialist_sees_no_municipality(kov_a, provider_user):
-    assert not visible_municipalities(provider_user).exists()
+def test_provider_specialist_sees_only_municipalities_contracted_with_their_provider(
+    kov_a, kov_b, provider_user
+):
+    assert list(visible_municipalities(provider_user)) == [kov_a]
+    assert not can_see_municipality(provider_user, kov_b)
 
 
 def test_anonymous_and_inactive_users_see_nothing(kov_a, case_manager_a):
