@@ -1,9 +1,19 @@
+import logging
 from datetime import date
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tugi import workdays
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+#: Errors worth another try: the database or the disk was briefly unavailable.
+TRANSIENT_ERRORS = (OperationalError, OSError)
 
 
 def calendar_events(today: date) -> list[str]:
@@ -23,3 +33,34 @@ def calendar_events(today: date) -> list[str]:
 def calendar_tick() -> list[str]:
     """Run daily by Celery beat (CELERY_BEAT_SCHEDULE)."""
     return calendar_events(timezone.localdate())
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def generate_report(self, job_id: int) -> str:
+    """Generate one ReportJob's file. Safe to run twice: a done job is left alone.
+
+    The message is acknowledged only after the task returns (``acks_late``), so a
+    worker killed mid-job leaves it in Redis and another worker runs it again after
+    the broker's visibility timeout. Transient errors retry with exponential backoff
+    (manually rather than ``autoretry_for`` so the job shows "queued" meanwhile and
+    "failed" once the retries are used up)."""
+    try:
+        job = services.run_job(job_id=job_id)
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            logger.exception("Report job %s failed after %s retries", job_id, self.max_retries)
+            services.fail_job(job_id=job_id, error=services.error_message(exc))
+            return "failed"
+        logger.warning("Report job %s hit a transient error, retrying: %s", job_id, exc)
+        services.requeue_job(job_id=job_id, message=_("Waiting to try again."))
+        if self.request.is_eager:
+            # No broker (development, tests): try again in-process at once.
+            return self.apply(args=(job_id,), retries=self.request.retries + 1).get(
+                disable_sync_subtasks=False
+            )
+        raise self.retry(exc=exc, countdown=min(5 * 2**self.request.retries, 300)) from exc
+    except Exception as exc:
+        logger.exception("Report job %s failed", job_id)
+        services.fail_job(job_id=job_id, error=services.error_message(exc))
+        return "failed"
+    return job.status if job else "skipped"

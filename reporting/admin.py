@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import ReportJob
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(admin.ModelAdmin):
+    """Read-only: jobs change only through reporting.services; files download through the app."""
+
+    list_display = ["kind", "municipality", "month", "status", "progress", "created_at"]
+    list_filter = ["status", "kind", "is_current"]
+    list_select_related = ["municipality"]
+    date_hierarchy = "created_at"
+    exclude = ["file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,1 @@
+"""Report kinds: one module per kind (or family of kinds); see reporting/registry.py."""

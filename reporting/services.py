@@ -1,0 +1,294 @@
+"""Requesting, running and publishing report jobs.
+
+Views call :func:`request_report` / :func:`retry_report`; the Celery task
+``reporting.tasks.generate_report`` calls :func:`run_job` and, on errors,
+:func:`fail_job` or :func:`requeue_job`.
+
+A generator writes into an unnamed temporary file in the attempt's directory
+(it vanishes with the process if the worker is killed); the finished bytes are
+copied to a hidden ``.part`` file beside it, flushed to disk and published with
+``os.replace``, so a reader sees either no file or the whole file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import uuid
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from accounts.models import Municipality, User
+from tugi import workdays
+
+from .models import ReportJob
+from .registry import ReportKind, get_kind
+from .selectors import may_use_kind
+
+logger = logging.getLogger(__name__)
+CHUNK = 1024 * 1024
+
+
+class ReportingError(Exception):
+    """A report cannot be requested or generated; the message is shown to the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def _kind(code: str) -> ReportKind:
+    try:
+        return get_kind(code)
+    except KeyError as exc:
+        raise ReportingError(_("There is no such report.")) from exc
+
+
+def _subject_fields(subject: Model | None) -> dict:
+    from django.contrib.contenttypes.models import ContentType
+
+    if subject is None:
+        return {"subject_type": None, "subject_id": None}
+    return {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": subject.pk}
+
+
+def _check_scope(
+    kind: ReportKind, municipality: Municipality | None, month: date | None, subject
+) -> None:
+    if kind.scope == "municipality_month" and (municipality is None or month is None):
+        raise ReportingError(_("Choose the municipality and the month of this report."))
+    if kind.scope == "subject" and subject is None:
+        raise ReportingError(_("This document is about one record; choose it first."))
+    if kind.scope == "global" and (municipality or month or subject):
+        raise ReportingError(_("This report is not about a municipality, month or record."))
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import generate_report
+
+    transaction.on_commit(partial(generate_report.delay, job_id))
+
+
+def request_report(
+    *,
+    kind: str,
+    by: User | None,
+    municipality: Municipality | None = None,
+    month: date | None = None,
+    subject: Model | None = None,
+    parameters: dict | None = None,
+) -> ReportJob:
+    """Queue a report. An identical request that is still queued or running is returned
+    instead of a new one. ``by=None`` means the system (e.g. a month was closed)."""
+    report_kind = _kind(kind)
+    if by is not None and not may_use_kind(by, report_kind, municipality):
+        raise PermissionDenied
+    month = workdays.month_start(month) if month else None
+    _check_scope(report_kind, municipality, month, subject)
+    identity = {
+        "kind": report_kind.code,
+        "municipality": municipality,
+        "month": month,
+        "parameters": parameters or {},
+        **_subject_fields(subject),
+    }
+    with transaction.atomic():
+        existing = ReportJob.objects.filter(status__in=ReportJob.ACTIVE_STATUSES, **identity)
+        if job := existing.first():
+            return job
+        job = ReportJob(requested_by=by, **identity)
+        try:
+            job.full_clean()
+        except ValidationError as exc:
+            raise ReportingError(" ".join(exc.messages)) from exc
+        try:
+            with transaction.atomic():
+                job.save()
+        except IntegrityError:
+            # Someone else asked for the very same report a moment ago.
+            return existing.get()
+        _enqueue(job.pk)
+    return job
+
+
+def retry_report(*, job: ReportJob, by: User) -> ReportJob:
+    """Queue a failed job again (the same row: its attempts and history stay together)."""
+    if not may_use_kind(by, _kind(job.kind), job.municipality):
+        raise PermissionDenied
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != ReportJob.Status.FAILED:
+            raise ReportingError(_("Only a report that failed can be tried again."))
+        job.status = ReportJob.Status.QUEUED
+        job.error = ""
+        job.progress = 0
+        job.progress_message = ""
+        job.started_at = job.finished_at = None
+        try:
+            with transaction.atomic():
+                job.save()
+        except IntegrityError as exc:
+            raise ReportingError(_("The same report is already being generated.")) from exc
+        _enqueue(job.pk)
+    return job
+
+
+# --- What the task does -------------------------------------------------------------------
+
+
+def start_job(*, job_id: int) -> ReportJob | None:
+    """Mark the job running; None when there is nothing to do (done, failed or gone).
+
+    A job found *running* was started by a worker that died: it starts again."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or not job.is_active:
+            return None
+        job.status = ReportJob.Status.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.progress = 0
+        job.progress_message = ""
+        job.save(update_fields=["status", "attempts", "started_at", "progress", "progress_message"])
+    return job
+
+
+def set_progress(percent: int, message: str = "", *, job_id: int) -> None:
+    """Record progress at once (outside any transaction, so the status page sees it)."""
+    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
+        progress=max(0, min(100, int(percent))), progress_message=str(message)[:200]
+    )
+
+
+def job_directory(job: ReportJob) -> str:
+    """Where the job's files live; one sub-directory per attempt (``job.attempts``)."""
+    return f"reports/{job.kind}/{job.pk}"
+
+
+def _remove_leftovers(directory: Path) -> None:
+    """Remove ``.part`` files a killed worker may have left while publishing."""
+    for leftover in directory.glob("*/.*.part"):
+        leftover.unlink(missing_ok=True)
+
+
+def _publish(source, directory: Path, filename: str) -> tuple[int, str]:
+    """Copy ``source`` to ``directory/filename`` atomically; return its size and SHA-256."""
+    digest = hashlib.sha256()
+    size = 0
+    part = directory / f".{filename}.{uuid.uuid4().hex}.part"
+    source.seek(0)
+    try:
+        with open(part, "wb") as target:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                target.write(chunk)
+            target.flush()
+            os.fsync(target.fileno())
+        os.replace(part, directory / filename)
+    finally:
+        part.unlink(missing_ok=True)
+    return size, digest.hexdigest()
+
+
+def run_job(*, job_id: int) -> ReportJob | None:
+    """Generate the job's file and publish it; None when the job needs nothing (already
+    done, failed or deleted), so running the task twice is harmless."""
+    job = start_job(job_id=job_id)
+    if job is None:
+        return None
+    kind = _kind(job.kind)
+    base = Path(default_storage.path(job_directory(job)))
+    _remove_leftovers(base)
+    # Each attempt publishes into its own directory: should a message be delivered twice
+    # while the first worker still runs, neither overwrites the file the other recorded.
+    name = f"{job_directory(job)}/{job.attempts}"
+    directory = base / str(job.attempts)
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=directory) as out:
+        filename = kind.generate(job, out=out, progress=partial(set_progress, job_id=job.pk))
+        filename = get_valid_filename(filename or f"{kind.code}.{kind.extension}")
+        out.flush()
+        size, checksum = _publish(out, directory, filename)
+    finished = finish_job(
+        job_id=job.pk,
+        name=f"{name}/{filename}",
+        filename=filename,
+        content_type=kind.content_type,
+        size=size,
+        checksum=checksum,
+    )
+    if finished.file.name != f"{name}/{filename}":
+        # Another attempt finished first and its file is the job's.
+        (directory / filename).unlink(missing_ok=True)
+    return finished
+
+
+def finish_job(
+    *, job_id: int, name: str, filename: str, content_type: str, size: int, checksum: str
+) -> ReportJob:
+    """Mark the job done and make its file the current one of its report."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == ReportJob.Status.DONE:
+            return job
+        # Two jobs of one report finishing at once take turns here.
+        key = f"report:{job.kind}:{job.municipality_id}:{job.month}:{job.subject_type_id}:{job.subject_id}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+        ReportJob.objects.filter(
+            kind=job.kind,
+            municipality_id=job.municipality_id,
+            month=job.month,
+            subject_type_id=job.subject_type_id,
+            subject_id=job.subject_id,
+            is_current=True,
+        ).update(is_current=False)
+        job.status = ReportJob.Status.DONE
+        job.is_current = True
+        job.file.name = name
+        job.filename = filename
+        job.content_type = content_type
+        job.size = size
+        job.checksum = checksum
+        job.progress = 100
+        job.progress_message = ""
+        job.error = ""
+        job.finished_at = timezone.now()
+        job.save()
+    return job
+
+
+def error_message(exc: BaseException) -> str:
+    """What the user reads when a job fails: our own message, or a neutral one."""
+    if isinstance(exc, ReportingError):
+        return exc.message
+    return _(
+        "The report could not be generated because of an unexpected error (%(error)s). "
+        "Try again; if it fails again, tell the administrator."
+    ) % {"error": type(exc).__name__}
+
+
+def fail_job(*, job_id: int, error: str) -> None:
+    """Record that the job failed, with the message the user sees."""
+    ReportJob.objects.filter(pk=job_id, status__in=ReportJob.ACTIVE_STATUSES).update(
+        status=ReportJob.Status.FAILED, error=error, finished_at=timezone.now()
+    )
+
+
+def requeue_job(*, job_id: int, message: str) -> None:
+    """A transient error: the task will run again, the status page says so."""
+    ReportJob.objects.filter(pk=job_id, status__in=ReportJob.ACTIVE_STATUSES).update(
+        status=ReportJob.Status.QUEUED, progress_message=str(message)[:200]
+    )
