@@ -7,3 +7,11 @@ class BillingConfig(AppConfig):
 
     name = "billing"
     verbose_name = _("Attendance and month end")
+
+    def ready(self) -> None:
+        from providers import selectors as provider_selectors
+
+        from .selectors import contract_invoiced
+
+        if contract_invoiced not in provider_selectors.USAGE_SOURCES:
+            provider_selectors.USAGE_SOURCES.append(contract_invoiced)

@@ -5,6 +5,21 @@ from . import views
 app_name = "billing"
 
 urlpatterns = [
-    path("month-end/", views.month_end, name="month_end"),
     path("attendance/", views.my_attendance, name="my_attendance"),
+    path("deliveries/", views.delivery_list, name="delivery_list"),
+    path("deliveries/add/", views.delivery_add, name="delivery_add"),
+    path("deliveries/<int:pk>/edit/", views.delivery_edit, name="delivery_edit"),
+    path("deliveries/<int:pk>/delete/", views.delivery_delete, name="delivery_delete"),
+    path("deliveries/<int:pk>/accept/", views.warning_accept, name="warning_accept"),
+    path("deliveries/<int:pk>/correct/", views.delivery_correct, name="delivery_correct"),
+    path("import/", views.import_attendance, name="import"),
+    path("import/template.<str:fmt>", views.import_template, name="import_template"),
+    path("month-end/", views.month_end, name="month_end"),
+    path("month-end/close/", views.month_close, name="month_close"),
+    path("month-end/recheck/", views.month_recheck, name="month_recheck"),
+    path("month-end/reopen/", views.month_reopen, name="month_reopen"),
+    path("invoices/", views.invoice_list, name="invoice_list"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/submit/", views.invoice_submit, name="invoice_submit"),
+    path("invoices/<int:pk>/review/", views.invoice_review, name="invoice_review"),
 ]

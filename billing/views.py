@@ -1,16 +1,420 @@
-from django.shortcuts import render
+"""Thin views: parse input, call a service or selector, render."""
 
-from accounts.models import Role
-from accounts.permissions import role_required
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import KOV_ROLES, Role
+from accounts.permissions import get_visible_or_404, role_required
+from providers.models import Specialist
+from tugi.workdays import add_months, month_start
+
+from . import imports, plans, selectors, services, validation
+from .forms import (
+    AcceptForm,
+    CorrectionForm,
+    DeliveryEditForm,
+    DeliveryEntryForm,
+    ImportForm,
+    ReviewForm,
+)
+from .models import Delivery, Invoice, MonthState
+
+ENTRY_ROLES = (*KOV_ROLES, Role.PROVIDER)
 
 
-@role_required(Role.COORDINATOR)
-def month_end(request):
-    """The KOV coordinator's start page: month end."""
-    return render(request, "billing/month_end.html", {"municipality": request.user.municipality})
+def _month_param(value: str | None, default: dt.date) -> dt.date:
+    try:
+        year, month = (value or "").split("-")
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        return default
+
+
+def _last_month() -> dt.date:
+    return add_months(month_start(timezone.localdate()), -1)
+
+
+# --- Attendance
 
 
 @role_required(Role.PROVIDER)
 def my_attendance(request):
-    """The provider specialist's start page: my attendance."""
-    return render(request, "billing/my_attendance.html")
+    """The provider specialist's start page: a week grid of their persons' plan lines."""
+    today = timezone.localdate()
+    try:
+        monday = dt.date.fromisoformat(request.GET.get("week") or request.POST.get("week") or "")
+    except ValueError:
+        monday = today
+    monday -= dt.timedelta(days=monday.weekday())
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    specialist = Specialist.objects.filter(user=request.user).first()
+    lines = list(plans.provider_lines(provider_id=request.user.provider_id, start=days[0], end=days[-1]))
+    recorded = {}
+    for d in selectors.deliveries_for(request.user).filter(date__gte=days[0], date__lte=days[-1]):
+        key = (d.case_id, d.component_id, d.date)
+        recorded[key] = recorded.get(key, 0) + d.minutes
+    errors = {}
+    if request.method == "POST" and specialist is None:
+        messages.error(request, _("Nothing was saved: your account is not linked to a specialist."))
+    if request.method == "POST" and specialist is not None:
+        drafts, cells = [], []
+        for line in lines:
+            for day in days:
+                value = request.POST.get(f"c-{line.pk}-{day.isoformat()}", "").strip()
+                if not value:
+                    continue
+                try:
+                    minutes = int(value)
+                except ValueError:
+                    errors[(line.pk, day)] = _("Enter whole minutes.")
+                    continue
+                case = line.plan.case
+                drafts.append(
+                    validation.Draft(
+                        municipality=case.municipality, case=case, component=line.component,
+                        provider=request.user.provider, specialist=specialist, date=day,
+                        minutes=minutes, form=line.form,
+                    )
+                )
+                cells.append((line.pk, day))
+        if not errors and drafts:
+            try:
+                services.record_deliveries(drafts=drafts, by=request.user, source=Delivery.Source.GRID)
+            except services.BillingError as error:
+                for index, problems in error.rows:
+                    errors[cells[index]] = " ".join(p.message for p in problems)
+                if not error.rows:
+                    messages.error(request, error.message)
+            else:
+                messages.success(request, _("%(n)s sessions recorded.") % {"n": len(drafts)})
+                return redirect(f"{reverse('billing:my_attendance')}?week={monday.isoformat()}")
+        if errors:
+            messages.error(request, _("Nothing was saved: correct the marked cells."))
+    rows = []
+    for line in lines:
+        cells_of_row = []
+        for day in days:
+            name = f"c-{line.pk}-{day.isoformat()}"
+            in_force = line.valid_from <= day and (line.valid_to is None or day <= line.valid_to)
+            cells_of_row.append({
+                "name": name, "day": day, "in_force": in_force,
+                "recorded": recorded.get((line.plan.case_id, line.component_id, day), 0),
+                "value": request.POST.get(name, "") if errors else "",
+                "error": errors.get((line.pk, day)),
+            })
+        rows.append({"line": line, "cells": cells_of_row})
+    context = {
+        "days": days, "rows": rows, "specialist": specialist, "week": monday,
+        "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
+    }
+    return render(request, "billing/my_attendance.html", context)
+
+
+@role_required(*ENTRY_ROLES)
+def delivery_list(request):
+    month = _month_param(request.GET.get("month"), month_start(timezone.localdate()))
+    qs = selectors.deliveries_for(request.user).filter(date__gte=month, date__lt=add_months(month, 1))
+    search = request.GET.get("q", "").strip()
+    if search:
+        qs = qs.filter(Q(case__person__last_name__icontains=search) | Q(case__person__isikukood__startswith=search))
+    page = Paginator(qs.order_by("-date", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "billing/delivery_list.html", {
+        "page": page, "month": month, "search": search,
+        "previous": add_months(month, -1), "next": add_months(month, 1),
+    })
+
+
+@role_required(*ENTRY_ROLES)
+def delivery_add(request):
+    cases = selectors.cases_for_attendance(request.user)
+    form = DeliveryEntryForm(request.POST or None, cases=cases, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.user.provider_id and data["provider"].pk != request.user.provider_id:
+            raise Http404
+        people = [data["case"], *[c for c in data["participants"] if c != data["case"]]]
+        session = uuid.uuid4()
+        drafts = [
+            validation.Draft(
+                municipality=case.municipality, case=case, component=data["component"], provider=data["provider"],
+                specialist=data["specialist"], date=data["date"], start_time=data["start_time"],
+                minutes=data["minutes"], form=data["form"], recipient_name=data["recipient_name"],
+                note=data["note"], session_key=session,
+            )
+            for case in people
+        ]
+        try:
+            created = services.record_deliveries(drafts=drafts, by=request.user)
+        except services.BillingError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            warned = [d for d in created if d.status == "warning"]
+            messages.success(request, _("Session recorded."))
+            for d in warned:
+                for p in d.problems:
+                    messages.warning(request, f"{d.case.person}: {p['message']}")
+            return redirect(f"{reverse('billing:delivery_list')}?month={data['date']:%Y-%m}")
+    return render(request, "billing/form.html", {"form": form, "title": _("Record a session")})
+
+
+def _delivery(request, pk) -> Delivery:
+    return get_visible_or_404(selectors.deliveries_for(request.user), pk=pk)
+
+
+@role_required(*ENTRY_ROLES)
+def delivery_edit(request, pk):
+    delivery = _delivery(request, pk)
+    initial = {f: getattr(delivery, f) for f in ("date", "start_time", "minutes", "recipient_name", "note")}
+    form = DeliveryEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_delivery(delivery=delivery, by=request.user, **form.cleaned_data)
+        except services.BillingError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect(f"{reverse('billing:delivery_list')}?month={delivery.date:%Y-%m}")
+    return render(request, "billing/form.html", {
+        "form": form, "title": _("Change the session of %(date)s") % {"date": f"{delivery.date:%d.%m.%Y}"},
+        "delivery": delivery,
+    })
+
+
+@role_required(*ENTRY_ROLES)
+def delivery_delete(request, pk):
+    delivery = _delivery(request, pk)
+    if request.method == "POST":
+        try:
+            services.delete_delivery(delivery=delivery, by=request.user)
+        except services.BillingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Session deleted."))
+        return redirect(f"{reverse('billing:delivery_list')}?month={delivery.date:%Y-%m}")
+    return render(request, "billing/confirm_delete.html", {"delivery": delivery})
+
+
+@role_required(Role.COORDINATOR)
+def warning_accept(request, pk):
+    delivery = _delivery(request, pk)
+    form = AcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_warning(delivery=delivery, reason=form.cleaned_data["reason"], by=request.user)
+        except services.BillingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Warning accepted."))
+        return redirect(f"{reverse('billing:month_end')}?month={delivery.date:%Y-%m}")
+    return render(request, "billing/form.html", {"form": form, "title": _("Accept the warning"), "delivery": delivery})
+
+
+@role_required(Role.COORDINATOR)
+def delivery_correct(request, pk):
+    delivery = _delivery(request, pk)
+    form = CorrectionForm(request.POST or None, initial={"new_minutes": delivery.minutes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment = services.correct_after_acceptance(delivery=delivery, by=request.user, **form.cleaned_data)
+        except services.BillingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The correction goes into the invoice of %(month)s.")
+                             % {"month": f"{adjustment.month:%m.%Y}"})
+            return redirect(f"{reverse('billing:month_end')}?month={adjustment.month:%Y-%m}")
+    return render(request, "billing/form.html", {
+        "form": form, "title": _("Correct a session of an accepted month"), "delivery": delivery,
+    })
+
+
+# --- Import
+
+
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def import_attendance(request):
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = imports.import_attendance(
+                content=upload.read(), filename=upload.name, municipality=form.cleaned_data["municipality"],
+                by=request.user, only_provider=request.user.provider if request.user.provider_id else None,
+            )
+        except imports.ImportRefused as error:
+            refused = error.lines
+        else:
+            messages.success(
+                request,
+                _("%(created)s sessions imported, %(skipped)s already recorded.")
+                % {"created": result.created, "skipped": result.skipped},
+            )
+            return redirect("billing:delivery_list")
+    return render(request, "billing/import.html", {"form": form, "refused": refused, "columns": imports.COLUMNS})
+
+
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def import_template(request, fmt):
+    if fmt == "xlsx":
+        response = HttpResponse(
+            imports.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="osalemine.{fmt}"'
+    return response
+
+
+# --- Month end
+
+
+@role_required(Role.COORDINATOR)
+def month_end(request):
+    """The KOV coordinator's start page: the month's check, totals, budgets and the close."""
+    kov = request.user.municipality
+    month = _month_param(request.GET.get("month"), _last_month())
+    today = timezone.localdate()
+    state = selectors.month_state(kov, month)
+    per_person = Paginator(selectors.actual_by_case(kov, month), 25).get_page(request.GET.get("page"))
+    context = {
+        "municipality": kov,
+        "month": month,
+        "previous": add_months(month, -1),
+        "next": add_months(month, 1),
+        "state": state,
+        "locked": bool(state and state.is_locked),
+        "can_reopen": bool(state and state.state in (MonthState.CLOSED, MonthState.RETURNED)),
+        "blockers": validation.month_blockers(kov, month),
+        "problems": selectors.problem_deliveries(kov, month)[:200],
+        "by_component": selectors.totals_by_component(kov, month),
+        "by_provider": selectors.totals_by_provider(kov, month),
+        "per_person": per_person,
+        "budget_rows": selectors.with_budget(list(per_person.object_list), month),
+        "invoices": state.invoices.order_by("-version") if state else [],
+        "dashboard": selectors.funding_dashboard(kov, today=today),
+        "contracts": selectors.contract_usages(kov),
+        "accept_form": AcceptForm(),
+    }
+    return render(request, "billing/month_end.html", context)
+
+
+def _back_to_month(month: dt.date):
+    return redirect(f"{reverse('billing:month_end')}?month={month:%Y-%m}")
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def month_close(request):
+    month = _month_param(request.POST.get("month"), _last_month())
+    try:
+        invoice = services.close_month(municipality=request.user.municipality, month=month, by=request.user)
+    except services.BillingError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _back_to_month(month)
+    messages.success(request, _("Month closed: invoice %(number)s.") % {"number": invoice.number})
+    return redirect("billing:invoice_detail", pk=invoice.pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def month_recheck(request):
+    month = _month_param(request.POST.get("month"), _last_month())
+    try:
+        changed = services.recheck_month(municipality=request.user.municipality, month=month)
+    except services.BillingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Checked again; %(n)s deliveries changed.") % {"n": changed})
+    return _back_to_month(month)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def month_reopen(request):
+    month = _month_param(request.POST.get("month"), _last_month())
+    try:
+        services.reopen_month(municipality=request.user.municipality, month=month, by=request.user)
+    except services.BillingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Month reopened: correct it and close it again."))
+    return _back_to_month(month)
+
+
+# --- Invoices
+
+
+@role_required(Role.COORDINATOR, Role.SKA, Role.ADMIN)
+def invoice_list(request):
+    qs = selectors.invoices_for(request.user)
+    state = request.GET.get("state", "")
+    if state in Invoice.State.values:
+        qs = qs.filter(state=state)
+    page = Paginator(qs.order_by("-month", "municipality__name", "-version"), 50).get_page(request.GET.get("page"))
+    return render(request, "billing/invoice_list.html", {"page": page, "state": state, "states": Invoice.State.choices})
+
+
+@role_required(Role.COORDINATOR, Role.SKA, Role.ADMIN)
+def invoice_detail(request, pk):
+    invoice = get_visible_or_404(selectors.invoices_for(request.user), pk=pk)
+    person_lines = Paginator(
+        invoice.person_lines.select_related("case").order_by("case__number"), 50
+    ).get_page(request.GET.get("page"))
+    context = {
+        "invoice": invoice,
+        "lines": invoice.lines.select_related("component"),
+        "person_lines": person_lines,
+        "versions": selectors.invoices_for(request.user).filter(billing_month_id=invoice.billing_month_id).order_by("version"),
+        "checks": services.consistency_check(invoice),
+        "review_form": ReviewForm(),
+    }
+    return render(request, "billing/invoice_detail.html", context)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def invoice_submit(request, pk):
+    invoice = get_visible_or_404(selectors.invoices_for(request.user), pk=pk)
+    try:
+        services.submit_invoice(invoice=invoice, by=request.user)
+    except services.BillingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Invoice submitted to SKA."))
+    return redirect("billing:invoice_detail", pk=invoice.pk)
+
+
+@require_POST
+@role_required(Role.SKA)
+def invoice_review(request, pk):
+    invoice = get_visible_or_404(selectors.invoices_for(request.user), pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to accept or return the invoice."))
+        return redirect("billing:invoice_detail", pk=invoice.pk)
+    try:
+        services.review_invoice(
+            invoice=invoice, by=request.user, accept=form.cleaned_data["decision"] == "accept",
+            remarks=form.cleaned_data["remarks"],
+        )
+    except services.BillingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Review saved."))
+    return redirect("billing:invoice_detail", pk=invoice.pk)

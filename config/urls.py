@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("cases.urls")),
+    path("assessments/", include("assessments.urls")),
     path("components/", include("components.urls")),
     path("providers/", include("providers.urls")),
     path("billing/", include("billing.urls")),

@@ -96,3 +96,31 @@ def admin_user(db):
         role=Role.ADMIN,
         municipality=None,
     )
+
+
+
+def reload_reference_data() -> None:
+    """Put back the reference data that migrations load (component catalogue, retirement
+    ages, assessment instruments), through the same loaders the migrations use."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from assessments import instrument_seed
+    from assessments.models import Instrument, InstrumentItem, ScaleLevel
+    from components import catalogue
+    from components.models import Component
+
+    catalogue.load(Component)
+    import_module("cases.migrations.0002_retirement_ages").load(apps, None)
+    instrument_seed.load(Instrument, InstrumentItem, ScaleLevel)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Transactional tests (browser journeys, real workers) empty every table when they
+    end, the migrated reference data included; each of them starts with it reloaded."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        reload_reference_data()

@@ -1,7 +1,68 @@
+"""Every URL of attendance, month end and invoices. Providers see only their own provider's
+deliveries; SKA sees submitted invoices of every KOV but no attendance rows."""
+
+from datetime import date
+
 from accounts.models import Role
-from tests.access.table import Route
+from tests.access.table import KOV_STAFF, Route
+
+COORDINATOR = frozenset({Role.COORDINATOR})
+PROVIDER = frozenset({Role.PROVIDER})
+ENTRY = KOV_STAFF | PROVIDER
+IMPORTERS = frozenset({Role.COORDINATOR, Role.PROVIDER})
+INVOICE_READERS = frozenset({Role.COORDINATOR, Role.SKA, Role.ADMIN})
+
+
+def _world(world):
+    """KOV A with the provider_user's provider, one delivery in 04.2026 and a submitted invoice."""
+    from billing import services
+    from billing.models import Delivery, Invoice
+    from tests.billing.factories import build_world
+
+    delivery = Delivery.objects.filter(municipality=world.kov_a).first()
+    if delivery is None:
+        coordinator = world.users["coordinator_a"]
+        built = build_world(world.kov_a, provider_user=world.users["provider_user"])
+        delivery = services.record_deliveries(drafts=[built.draft()], by=coordinator)[0]
+        invoice = services.close_month(
+            municipality=world.kov_a, month=date(2026, 4, 1), by=coordinator, today=date(2026, 5, 4)
+        )
+        services.submit_invoice(invoice=invoice, by=coordinator)
+    return delivery, Invoice.objects.get(municipality=world.kov_a)
+
+
+def delivery(world):
+    return {"pk": _world(world)[0].pk}
+
+
+def invoice(world):
+    return {"pk": _world(world)[1].pk}
+
+
+def month(world):
+    _world(world)
+    return {"month": "2026-04"}
+
 
 ROUTES = [
-    Route("billing:month_end", roles=frozenset({Role.COORDINATOR})),
-    Route("billing:my_attendance", roles=frozenset({Role.PROVIDER})),
+    Route("billing:month_end", roles=COORDINATOR),
+    Route("billing:my_attendance", roles=PROVIDER),
+    Route("billing:delivery_list", roles=ENTRY),
+    Route("billing:delivery_add", roles=ENTRY),
+    # Case managers, coordinators of KOV A and the delivering provider's specialist.
+    Route("billing:delivery_edit", roles=ENTRY, kwargs=delivery, scoped=True),
+    Route("billing:delivery_delete", roles=ENTRY, kwargs=delivery, scoped=True),
+    Route("billing:warning_accept", roles=COORDINATOR, kwargs=delivery, scoped=True),
+    Route("billing:delivery_correct", roles=COORDINATOR, kwargs=delivery, scoped=True),
+    Route("billing:import", roles=IMPORTERS),
+    Route("billing:import_template", roles=IMPORTERS, kwargs=lambda w: {"fmt": "xlsx"}),
+    Route("billing:month_close", roles=COORDINATOR, method="post", data=month, ok=302),
+    Route("billing:month_recheck", roles=COORDINATOR, method="post", data=month, ok=302),
+    Route("billing:month_reopen", roles=COORDINATOR, method="post", data=month, ok=302),
+    Route("billing:invoice_list", roles=INVOICE_READERS),
+    Route("billing:invoice_detail", roles=INVOICE_READERS, kwargs=invoice, scoped=True),
+    Route("billing:invoice_submit", roles=COORDINATOR, kwargs=invoice, method="post", data=lambda w: {"x": "1"},
+          scoped=True, ok=302),
+    Route("billing:invoice_review", roles=frozenset({Role.SKA}), kwargs=invoice, method="post",
+          data=lambda w: {"decision": "accept"}, ok=302),
 ]

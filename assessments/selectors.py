@@ -1,0 +1,351 @@
+"""Reading assessments and plans: what a user may see, which lines are in force on a day,
+and the personal budget of a month.
+
+Billing validates attendance against :func:`plan_lines_on` and compares actual
+cost with :func:`planned_cost`.
+
+Who sees what (on top of ``cases.selectors``): case managers and coordinators see
+everything of their KOV's cases; a specialist of the person's base-support provider
+sees the person's assessments, plans, reviews and surveys; a specialist of an
+additional-support provider sees only the person's name and code and the plan lines
+of their own provider; SKA sees none of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import KOV_ROLES, Role
+from accounts.permissions import get_visible_or_404, has_role
+from cases import selectors as case_selectors
+from cases.models import Case
+from providers.models import Contract, Provider
+from tugi.money import ZERO, round_cents
+from tugi.workdays import add_months, month_end, month_start
+
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    BaseProviderLink,
+    InformationSource,
+    Instrument,
+    InstrumentKind,
+    Plan,
+    PlanLine,
+    PlanReview,
+    PlanStatus,
+    QolSurvey,
+)
+
+# ---------------------------------------------------------------- plans in force and money
+
+
+def plans_in_force(*, case: Case, start: date, end: date) -> QuerySet[Plan]:
+    """Agreed plan versions of ``case`` overlapping ``start``..``end``."""
+    return Plan.objects.filter(case=case, status=PlanStatus.AGREED, valid_from__lte=end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    )
+
+
+def plan_lines_on(*, case: Case, day: date) -> QuerySet[PlanLine]:
+    """Lines of the agreed plan in force on ``day`` whose own period covers ``day``."""
+    return (
+        PlanLine.objects.filter(plan__in=plans_in_force(case=case, start=day, end=day), valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("component", "provider", "plan")
+    )
+
+
+def _lines_cost(lines: Iterable[PlanLine], month: date) -> Decimal:
+    """Hours a month × unit price of each line, in proportion to the days of ``month`` the
+    line (and its plan version) is in force, each line rounded to cents, summed."""
+    first, last = month_start(month), month_end(month)
+    days_in_month = Decimal((last - first).days + 1)
+    total = ZERO
+    for line in lines:
+        start = max(first, line.valid_from, line.plan.valid_from)
+        ends = [last, line.valid_to, line.plan.valid_to]
+        end = min(d for d in ends if d is not None)
+        if end < start:
+            continue
+        share = Decimal((end - start).days + 1) / days_in_month
+        total += round_cents(line.monthly_quantity * line.unit_price * share)
+    return total
+
+
+def planned_cost(*, case: Case, month: date) -> Decimal:
+    """The personal budget (isikustatud eelarve) of ``month``: hours a month × unit price of
+    every line in force in that month, each rounded to cents, summed.
+
+    A line in force for part of the month counts in proportion to its days, so a
+    plan version that changes on the 15th gives each version its share."""
+    first, last = month_start(month), month_end(month)
+    lines = PlanLine.objects.filter(
+        plan__in=plans_in_force(case=case, start=first, end=last), valid_from__lte=last
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first)).select_related("plan")
+    return _lines_cost(lines, month)
+
+
+def version_cost(*, plan: Plan, month: date) -> Decimal:
+    """What this one version (a draft too) costs in ``month`` within its own period."""
+    return _lines_cost(plan.lines.select_related("plan"), month)
+
+
+@dataclass(frozen=True)
+class BudgetMonth:
+    month: date
+    amount: Decimal
+
+
+def budget_months(*, case: Case, start: date, months: int = 12, plan: Plan | None = None) -> list[BudgetMonth]:
+    """The personal budget month by month from ``start``; of one version when ``plan`` is given."""
+    first = month_start(start)
+    result = []
+    for n in range(months):
+        month = add_months(first, n)
+        amount = version_cost(plan=plan, month=month) if plan else planned_cost(case=case, month=month)
+        result.append(BudgetMonth(month, amount))
+    return result
+
+
+def line_monthly_cost(line: PlanLine) -> Decimal:
+    """A full month of one line."""
+    return round_cents(line.monthly_quantity * line.unit_price)
+
+
+# ---------------------------------------------------------------- instruments and assessments
+
+
+def current_instrument(kind: str) -> Instrument | None:
+    """The newest published version of an instrument."""
+    return (
+        Instrument.objects.filter(kind=kind, published_on__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+
+
+def finished_assessments(case: Case) -> QuerySet[Assessment]:
+    return case.assessments.filter(status=AssessmentStatus.FINISHED).order_by("-assessed_on", "-pk")
+
+
+def latest_assessment(case: Case) -> Assessment | None:
+    return finished_assessments(case).select_related("instrument").first()
+
+
+def previous_assessment_of_person(case: Case, *, before: Assessment | None = None) -> Assessment | None:
+    """The person's latest finished assessment, in any of their case files."""
+    qs = Assessment.objects.filter(case__person_id=case.person_id, status=AssessmentStatus.FINISHED)
+    if before is not None and before.pk:
+        qs = qs.exclude(pk=before.pk)
+    return qs.order_by("-assessed_on", "-pk").first()
+
+
+@dataclass(frozen=True)
+class DomainChange:
+    name: str
+    level: object
+    previous_level: object
+    notes: str
+    sources: list
+
+    @property
+    def change(self) -> int | None:
+        if self.level is None or self.previous_level is None:
+            return None
+        return self.level.value - self.previous_level.value
+
+    @property
+    def sources_display(self) -> str:
+        labels = dict(InformationSource.choices)
+        return ", ".join(str(labels.get(s, s)) for s in self.sources)
+
+
+def assessment_rows(assessment: Assessment) -> list[DomainChange]:
+    """Each domain of the assessment beside the previous assessment's level (matched by code,
+    so a reassessment with a newer instrument version still compares)."""
+    previous = {}
+    if assessment.previous_id:
+        previous = {
+            a.item.code: a.level
+            for a in assessment.previous.answers.select_related("item", "level")
+        }
+    return [
+        DomainChange(a.item.name, a.level, previous.get(a.item.code), a.notes, a.sources)
+        for a in assessment.answers.select_related("item", "level")
+    ]
+
+
+# ---------------------------------------------------------------- base-support provider
+
+
+def base_link_on(case: Case, day: date) -> BaseProviderLink | None:
+    return (
+        case.base_provider_links.filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("provider")
+        .first()
+    )
+
+
+def base_provider_on(case: Case, day: date) -> Provider | None:
+    link = base_link_on(case, day)
+    return link.provider if link else None
+
+
+def contracted_base_providers(*, municipality, on: date) -> QuerySet[Provider]:
+    """The municipality's base-support providers with a contract in force on ``on``."""
+    contracts = Contract.objects.in_force_on(on).filter(municipality=municipality, provider=OuterRef("pk"))
+    return Provider.objects.filter(offers_base_support=True).filter(Exists(contracts)).order_by("name")
+
+
+# ---------------------------------------------------------------- access
+
+
+def _current_links(user) -> QuerySet[BaseProviderLink]:
+    today = timezone.localdate()
+    return BaseProviderLink.objects.filter(provider_id=user.provider_id).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+
+
+def base_cases_for(user) -> QuerySet[Case]:
+    """Cases whose current (or coming) base-support provider is the user's provider."""
+    if not has_role(user, Role.PROVIDER) or not user.provider_id:
+        return Case.objects.none()
+    return Case.objects.filter(
+        pk__in=_current_links(user).values("case_id")
+    ).select_related("person", "case_manager", "municipality")
+
+
+def additional_cases_for(user) -> QuerySet[Case]:
+    """Cases with an agreed plan line of the user's provider that is not over yet."""
+    if not has_role(user, Role.PROVIDER) or not user.provider_id:
+        return Case.objects.none()
+    today = timezone.localdate()
+    lines = PlanLine.objects.filter(provider_id=user.provider_id, plan__status=PlanStatus.AGREED).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    ).filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=today))
+    return Case.objects.filter(pk__in=lines.values("plan__case_id")).select_related("person", "municipality")
+
+
+def plan_cases_for(user) -> QuerySet[Case]:
+    """Cases whose assessments, plans, reviews and surveys the user may see."""
+    if has_role(user, *KOV_ROLES):
+        return case_selectors.cases_for(user)
+    return base_cases_for(user)
+
+
+def case_for(user, pk) -> Case:
+    """One case whose plan side the user may see, or 404."""
+    return get_visible_or_404(plan_cases_for(user), pk=pk)
+
+
+def additional_case_for(user, pk) -> Case:
+    return get_visible_or_404(additional_cases_for(user), pk=pk)
+
+
+def is_base_specialist(user, case: Case) -> bool:
+    """May ``user`` edit the plans and reviews of ``case``?"""
+    return has_role(user, Role.PROVIDER) and _current_links(user).filter(case=case).exists()
+
+
+def may_assess(user) -> bool:
+    return has_role(user, *KOV_ROLES)
+
+
+def plans_for(user) -> QuerySet[Plan]:
+    return Plan.objects.filter(case__in=plan_cases_for(user)).select_related(
+        "case", "case__person", "made_by", "assessment"
+    )
+
+
+def plan_for(user, pk) -> Plan:
+    return get_visible_or_404(plans_for(user), pk=pk)
+
+
+def assessment_for(user, pk) -> Assessment:
+    qs = Assessment.objects.filter(case__in=plan_cases_for(user)).select_related(
+        "case", "case__person", "instrument", "assessor", "previous"
+    )
+    return get_visible_or_404(qs, pk=pk)
+
+
+def survey_for(user, pk) -> QolSurvey:
+    qs = QolSurvey.objects.filter(case__in=plan_cases_for(user)).select_related(
+        "case", "case__person", "instrument", "recorded_by"
+    )
+    return get_visible_or_404(qs, pk=pk)
+
+
+def lines_of_provider(*, case: Case, provider_id: int) -> QuerySet[PlanLine]:
+    """The agreed plan lines of ``case`` that concern one provider."""
+    return PlanLine.objects.filter(
+        plan__case=case, plan__status=PlanStatus.AGREED, provider_id=provider_id
+    ).select_related("component", "plan").order_by("valid_from", "component__code")
+
+
+def current_plan(case: Case) -> Plan | None:
+    """The agreed version in force today, else the newest agreed one, else the newest draft."""
+    today = timezone.localdate()
+    in_force = plans_in_force(case=case, start=today, end=today).first()
+    if in_force:
+        return in_force
+    return case.plans.order_by("-version").first()
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    name: str
+    level: object
+    previous_level: object
+
+    @property
+    def change(self) -> int | None:
+        if self.level is None or self.previous_level is None:
+            return None
+        return self.level.value - self.previous_level.value
+
+
+def previous_survey(survey: QolSurvey) -> QolSurvey | None:
+    """The same respondent's survey of this person before this one."""
+    return (
+        QolSurvey.objects.filter(case__person_id=survey.case.person_id, respondent=survey.respondent)
+        .filter(Q(answered_on__lt=survey.answered_on) | Q(answered_on=survey.answered_on, pk__lt=survey.pk))
+        .order_by("-answered_on", "-pk")
+        .first()
+    )
+
+
+def survey_rows(survey: QolSurvey) -> tuple[QolSurvey | None, list[ItemChange]]:
+    before = previous_survey(survey)
+    previous = {}
+    if before:
+        previous = {a.item.code: a.level for a in before.answers.select_related("item", "level")}
+    rows = [
+        ItemChange(a.item.name, a.level, previous.get(a.item.code))
+        for a in survey.answers.select_related("item", "level")
+    ]
+    return before, rows
+
+
+def qol_instrument() -> Instrument | None:
+    return current_instrument(InstrumentKind.QOL)
+
+
+def needs_instrument() -> Instrument | None:
+    return current_instrument(InstrumentKind.NEEDS)
+
+
+def reviews_of(case: Case) -> QuerySet[PlanReview]:
+    return (
+        PlanReview.objects.filter(plan__case=case)
+        .select_related("plan", "reviewed_by")
+        .prefetch_related("progress__goal")
+        .order_by("-reviewed_on", "-pk")
+    )

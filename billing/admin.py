@@ -1,0 +1,71 @@
+"""Administration of billing records. The month lock holds here too: PostgreSQL refuses the
+change and the administrator sees why, in Estonian, instead of an error page."""
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+
+from .models import BillingMonth, Delivery, FundingAgreement, InterimEvaluation, Invoice
+from .services import BillingError, database_rules
+
+
+class LockAwareAdmin(admin.ModelAdmin):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with database_rules():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except BillingError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            with database_rules():
+                return super().delete_view(request, object_id, extra_context)
+        except BillingError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request, queryset):
+        try:
+            with database_rules():
+                super().delete_queryset(request, queryset)
+        except BillingError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(LockAwareAdmin):
+    list_display = ["date", "case", "component", "provider", "specialist", "minutes", "form", "amount", "status"]
+    list_filter = ["status", "form", "municipality"]
+    date_hierarchy = "date"
+    raw_id_fields = ["case", "specialist", "contract", "accepted_by", "created_by"]
+    readonly_fields = ["session_key"]
+
+
+class InterimEvaluationInline(admin.TabularInline):
+    model = InterimEvaluation
+    extra = 0
+
+
+@admin.register(FundingAgreement)
+class FundingAgreementAdmin(admin.ModelAdmin):
+    list_display = ["number", "municipality", "start_date", "planned_places", "monthly_fee", "maximum_amount"]
+    inlines = [InterimEvaluationInline]
+
+
+@admin.register(BillingMonth)
+class BillingMonthAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "month", "state"]
+    list_filter = ["state", "municipality"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = ["number", "municipality", "month", "version", "state", "total", "due_date"]
+    list_filter = ["state", "municipality"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

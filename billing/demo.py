@@ -1,0 +1,113 @@
+"""Demo billing data: a funding agreement for each demo municipality, a few months of sessions
+for the demo persons' plan lines, the month before last closed and submitted to SKA, last month
+and the current month open. Everything goes through the services, so the rules hold; dates are
+relative to today. Safe to run twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Municipality, Role, User
+from providers.models import Specialist
+from tugi.workdays import add_months, month_end, month_start
+
+from . import plans, services, validation
+from .models import Delivery, FundingAgreement, InterimEvaluation, MonthState, Status
+from .selectors import month_state
+
+AGREEMENTS = {
+    # municipality code: (agreement number, planned places, monthly fee, maximum amount)
+    "9901": ("SKA-MK-1", 20, "12000.00", "400000.00"),
+    "9902": ("SKA-JR-1", 15, "9000.00", "300000.00"),
+}
+MONTHS_OF_SESSIONS = 3
+
+
+def _say(stdout, text: str) -> None:
+    if stdout:
+        stdout.write(text)
+
+
+@transaction.atomic
+def _agreement(municipality: Municipality, today) -> FundingAgreement:
+    number, places, fee, maximum = AGREEMENTS[municipality.code]
+    agreement, _ = FundingAgreement.objects.get_or_create(
+        municipality=municipality, number=number,
+        defaults={
+            "start_date": today.replace(month=1, day=1), "planned_places": places,
+            "monthly_fee": Decimal(fee), "maximum_amount": Decimal(maximum),
+        },
+    )
+    if not agreement.evaluations.exists():
+        InterimEvaluation.objects.create(
+            agreement=agreement, date=agreement.stage_one_end, participants=places - 2,
+            note="I etapi lõpu vahehindamine (näidisandmed)",
+        )
+    return agreement
+
+
+def _sessions(municipality: Municipality, first, last, by) -> int:
+    """One hour a week of every plan line in force, on a weekday, as the provider's specialist."""
+    created = 0
+    for line in plans.provider_lines_of_municipality(municipality_id=municipality.pk, start=first, end=last):
+        specialist = Specialist.objects.filter(provider=line.provider).order_by("pk").first()
+        if specialist is None:
+            continue
+        case = line.plan.case
+        sessions = max(1, min(4, int(line.monthly_quantity)))
+        day = first + timedelta(days=(line.pk % 3))
+        while day <= last and sessions:
+            if day.weekday() < 5 and line.valid_from <= day and (line.valid_to is None or day <= line.valid_to):
+                draft = validation.Draft(
+                    municipality=municipality, case=case, component=line.component, provider=line.provider,
+                    specialist=specialist, date=day, minutes=60 if line.form == "I" else 90, form=line.form,
+                )
+                try:
+                    services.record_deliveries(drafts=[draft], by=by)
+                except services.BillingError:
+                    pass  # e.g. the person had not entered yet on that day
+                else:
+                    created += 1
+                    sessions -= 1
+                day += timedelta(days=7)
+            else:
+                day += timedelta(days=1)
+    return created
+
+
+def load(*, stdout=None) -> dict:
+    today = timezone.localdate()
+    this_month = month_start(today)
+    closed = add_months(this_month, -2)
+    summary = {}
+    for code in AGREEMENTS:
+        municipality = Municipality.objects.filter(code=code).first()
+        if municipality is None:
+            continue
+        coordinator = User.objects.filter(role=Role.COORDINATOR, municipality=municipality).first()
+        _agreement(municipality, today)
+        created = 0
+        if not Delivery.objects.filter(municipality=municipality).exists():
+            for back in range(MONTHS_OF_SESSIONS, -1, -1):
+                first = add_months(this_month, -back)
+                last = min(month_end(first), today - timedelta(days=1))
+                if last >= first:
+                    created += _sessions(municipality, first, last, coordinator)
+        state = month_state(municipality, closed)
+        if state is None or state.state == MonthState.OPEN:
+            for delivery in Delivery.objects.filter(
+                municipality=municipality, date__gte=closed, date__lte=month_end(closed), status=Status.WARNING
+            ):
+                services.accept_warning(delivery=delivery, reason="Näidisandmed: plaan uueneb", by=coordinator)
+            try:
+                invoice = services.close_month(municipality=municipality, month=closed, by=coordinator)
+                services.submit_invoice(invoice=invoice, by=coordinator)
+            except services.BillingError as error:
+                _say(stdout, f"{municipality}: {closed:%m.%Y} jäi sulgemata: {error.message}")
+        summary[code] = created
+        _say(stdout, f"{municipality}: {created} näidiskorda, {closed:%m.%Y} suletud ja SKA-le esitatud.")
+    return summary

@@ -1,0 +1,115 @@
+"""Forms of the billing app: labelled, with Estonian help texts; rules live in validation.py."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import visible_municipalities
+from components.models import Component
+from providers.models import Provider, Specialist
+
+from .models import DeliveryForm as Form
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DeliveryEntryForm(forms.Form):
+    case = forms.ModelChoiceField(queryset=None, label=_("Person"))
+    component = forms.ModelChoiceField(queryset=Component.objects.all(), label=_("Component"))
+    provider = forms.ModelChoiceField(queryset=Provider.objects.all(), label=_("Provider"))
+    specialist = forms.ModelChoiceField(
+        queryset=Specialist.objects.select_related("provider"), label=_("Specialist"),
+        help_text=_("Who delivered the session and signs the attendance sheet."),
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(
+        label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("Needed to catch overlapping sessions of one specialist."),
+    )
+    minutes = forms.IntegerField(label=_("Duration (min)"), min_value=1, max_value=24 * 60)
+    form = forms.ChoiceField(label=_("Form"), choices=Form.choices, initial=Form.INDIVIDUAL)
+    participants = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Other participants of the group"),
+        help_text=_("For a group session: everyone else who took part; each is billed the group price."),
+    )
+    recipient_name = forms.CharField(
+        label=_("Recipient"), required=False, max_length=200,
+        help_text=_("Leave empty when the person themself received it; else the relative's name."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, cases, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["participants"].queryset = cases
+        if user.provider_id:
+            self.fields["provider"].queryset = Provider.objects.filter(pk=user.provider_id)
+            self.fields["provider"].initial = user.provider_id
+            self.fields["specialist"].queryset = Specialist.objects.filter(provider_id=user.provider_id)
+            specialist = Specialist.objects.filter(user=user).first()
+            if specialist:
+                self.fields["specialist"].initial = specialist.pk
+        else:
+            contracted = Provider.objects.filter(contracts__municipality_id=user.municipality_id).distinct()
+            self.fields["provider"].queryset = contracted
+            self.fields["specialist"].queryset = Specialist.objects.filter(
+                provider__in=contracted
+            ).select_related("provider")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("form") == Form.INDIVIDUAL and data.get("participants"):
+            self.add_error("participants", _("An individual session has no other participants."))
+        return data
+
+
+class DeliveryEditForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label=_("Duration (min)"), min_value=1, max_value=24 * 60)
+    recipient_name = forms.CharField(label=_("Recipient"), required=False, max_length=200)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class ImportForm(forms.Form):
+    municipality = forms.ModelChoiceField(queryset=None, label=_("Municipality"))
+    file = forms.FileField(
+        label=_("Attendance file"),
+        help_text=_("XLSX or CSV (UTF-8, separated by ; or ,) with the template's column names."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = visible_municipalities(user)
+        if user.municipality_id:
+            self.fields["municipality"].initial = user.municipality_id
+            self.fields["municipality"].widget = forms.HiddenInput()
+
+
+class AcceptForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for accepting"), max_length=300,
+        help_text=_("Why the delivery is billed despite the warning, e.g. the plan is being changed."),
+    )
+
+
+class CorrectionForm(forms.Form):
+    new_minutes = forms.IntegerField(
+        label=_("Correct minutes"), min_value=0, help_text=_("0 if the session did not take place.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Return with remarks"))],
+        widget=forms.RadioSelect,
+    )
+    remarks = forms.CharField(
+        label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when returning: what must the municipality correct?"),
+    )

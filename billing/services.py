@@ -1,0 +1,422 @@
+"""Changing billing data: recording attendance, the month-end close, submission, SKA's review,
+reopening, corrections after acceptance. Views, the import and the management commands all
+call these functions; every rule about a delivery comes from :mod:`billing.validation`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Municipality
+from tugi.money import ZERO, hours_from_minutes, line_amount, round_cents
+from tugi.workdays import due_date, month_end, month_start, next_month
+
+from . import validation
+from .models import (
+    Adjustment,
+    BillingMonth,
+    Delivery,
+    Invoice,
+    InvoiceLine,
+    MonthState,
+    Status,
+)
+from .selectors import agreement_for
+from .validation import Draft
+
+LOCK_SQLSTATE = "TU423"
+SPECIALIST_SQLSTATE = "TU409"
+HOURS = Decimal("0.0001")
+
+
+class BillingError(Exception):
+    """A billing rule refused the change; ``messages`` says why, ``rows`` lists (index, problems)."""
+
+    def __init__(self, messages, *, rows=None):
+        self.messages = [messages] if isinstance(messages, str) else [str(m) for m in messages]
+        self.rows = rows or []
+        super().__init__("; ".join(self.messages))
+
+    @property
+    def message(self) -> str:
+        return " ".join(self.messages)
+
+
+def locked_message(day: dt.date) -> str:
+    return _("Month %(month)s is closed; nothing dated in it can be added, changed or deleted.") % {
+        "month": f"{day:%m.%Y}"
+    }
+
+
+@contextmanager
+def database_rules() -> Iterator[None]:
+    """Turn the database's refusals (month lock, duplicate, overlap) into a BillingError."""
+    try:
+        yield
+    except DatabaseError as exc:
+        cause = exc.__cause__
+        # psycopg2 calls it pgcode, psycopg 3 sqlstate.
+        if LOCK_SQLSTATE in (getattr(cause, "pgcode", None), getattr(cause, "sqlstate", None)):
+            detail = getattr(getattr(cause, "diag", None), "message_detail", None)
+            day = dt.date.fromisoformat(detail) if detail else timezone.localdate()
+            raise BillingError(locked_message(day)) from exc
+        constraint = getattr(getattr(cause, "diag", None), "constraint_name", None)
+        if SPECIALIST_SQLSTATE in (getattr(cause, "pgcode", None), getattr(cause, "sqlstate", None)):
+            raise BillingError(_("The specialist does not work for this provider.")) from exc
+        if constraint == "delivery_no_exact_duplicate":
+            raise BillingError(_("This session has already been recorded.")) from exc
+        if constraint == "delivery_specialist_sessions_do_not_overlap":
+            raise BillingError(_("The specialist already has a session at this time.")) from exc
+        raise
+
+
+# --- Attendance
+
+
+def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.FORM) -> list[Delivery]:
+    """Record the drafts all together or not at all. Errors refuse; warnings are kept on the row."""
+    checked = []
+    pending: dict[tuple, int] = defaultdict(int)
+    failures = []
+    for index, draft in enumerate(drafts):
+        key = (draft.case.pk, draft.component.pk, draft.provider.pk, month_start(draft.date))
+        result = validation.check(draft, pending_minutes=pending[key])
+        pending[key] += draft.minutes or 0
+        if result.errors:
+            failures.append((index, result.errors))
+        checked.append(result)
+    if failures:
+        raise BillingError(
+            [p.message for _index, problems in failures for p in problems], rows=failures
+        )
+    deliveries = []
+    with database_rules(), transaction.atomic():
+        for draft, result in zip(drafts, checked, strict=True):
+            delivery = Delivery(
+                municipality=draft.municipality, case=draft.case, component=draft.component,
+                provider=draft.provider, specialist=draft.specialist, contract=result.price.contract,
+                date=draft.date, start_time=draft.start_time, minutes=draft.minutes, form=draft.form,
+                session_key=draft.session_key, recipient_name=draft.recipient_name, note=draft.note,
+                unit_price=result.price.amount, amount=result.amount, status=result.status,
+                problems=[p.as_dict() for p in result.problems], source=source, created_by=by,
+            )
+            delivery.full_clean(validate_unique=False, validate_constraints=False)
+            delivery.save()
+            deliveries.append(delivery)
+    return deliveries
+
+
+def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
+    """Change a delivery's date, time, minutes, recipient or note, re-checking every rule."""
+    draft = validation.draft_of(delivery)
+    for name, value in changes.items():
+        setattr(draft, name, value)
+    result = validation.check(draft)
+    if result.errors:
+        raise BillingError([p.message for p in result.errors], rows=[(0, result.errors)])
+    with database_rules(), transaction.atomic():
+        for name, value in changes.items():
+            setattr(delivery, name, value)
+        delivery.contract = result.price.contract
+        delivery.unit_price = result.price.amount
+        delivery.amount = result.amount
+        delivery.status = result.status
+        delivery.problems = [p.as_dict() for p in result.problems]
+        delivery.accepted_reason, delivery.accepted_by = "", None
+        delivery.full_clean(validate_unique=False, validate_constraints=False)
+        delivery.save()
+    return delivery
+
+
+def delete_delivery(*, delivery: Delivery, by) -> None:
+    with database_rules(), transaction.atomic():
+        delivery.delete()
+
+
+def accept_warning(*, delivery: Delivery, reason: str, by) -> Delivery:
+    """The coordinator accepts a delivery's warnings (e.g. beyond the plan) with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BillingError(_("Give the reason for accepting the warning."))
+    if delivery.status != Status.WARNING:
+        raise BillingError(_("This delivery has no warning to accept."))
+    with database_rules(), transaction.atomic():
+        delivery.status = Status.ACCEPTED
+        delivery.accepted_reason = reason
+        delivery.accepted_by = by
+        delivery.save(update_fields=["status", "accepted_reason", "accepted_by"])
+    return delivery
+
+
+def recheck_month(*, municipality: Municipality, month: dt.date) -> int:
+    """Run every rule again on the month's deliveries (plans, prices or dates may have changed).
+
+    Accepted warnings stay accepted while the warnings are the same. Returns how many changed."""
+    changed = 0
+    month = month_start(month)
+    qs = Delivery.objects.filter(
+        municipality=municipality, date__gte=month, date__lte=month_end(month)
+    ).select_related("case", "component", "provider", "specialist", "municipality")
+    with database_rules(), transaction.atomic():
+        for delivery in qs:
+            result = validation.check(validation.draft_of(delivery))
+            problems = [p.as_dict() for p in result.problems]
+            status = result.status
+            if status == Status.WARNING and delivery.status == Status.ACCEPTED and problems == delivery.problems:
+                status = Status.ACCEPTED
+            price = result.price
+            new = {
+                "status": status,
+                "problems": problems,
+                "unit_price": price.amount if price else None,
+                "amount": result.amount,
+                "contract": price.contract if price else None,
+            }
+            if any(getattr(delivery, k) != v for k, v in new.items()):
+                for k, v in new.items():
+                    setattr(delivery, k, v)
+                delivery.save(update_fields=list(new))
+                changed += 1
+    return changed
+
+
+# --- Funding agreement and the case-management fee
+
+
+def case_management_fee(*, municipality: Municipality, month: dt.date) -> Decimal:
+    """Stage I (the agreement's first four months) pays F; afterwards F × participants / P as
+    counted at the latest interim evaluation on or before the month's end (capped at P),
+    rounded to cents once."""
+    agreement = agreement_for(municipality, month)
+    if agreement is None:
+        raise BillingError(_("There is no funding agreement with SKA for this month."))
+    if agreement.in_stage_one(month):
+        return round_cents(agreement.monthly_fee)
+    evaluation = agreement.evaluations.filter(date__lte=month_end(month)).order_by("-date").first()
+    if evaluation is None:
+        raise BillingError(
+            _("Stage I has ended: enter the interim evaluation (participants counted) before closing.")
+        )
+    participants = min(evaluation.participants, agreement.planned_places)
+    return round_cents(agreement.monthly_fee * participants / agreement.planned_places)
+
+
+# --- Month end
+
+#: The invoice's figures in one statement over one scan of the month: the per-person report is
+#: written, and the component totals come back (with the number of persons).
+CLOSE_SQL = f"""
+WITH t AS MATERIALIZED ({validation.MONTH_TOTALS_SQL}),
+persons AS (
+    INSERT INTO billing_invoicepersonline (invoice_id, case_id, hours, sessions, amount)
+    SELECT %(invoice)s, case_id, round(minutes / 60.0, 4), sessions, amount
+    FROM t WHERE case_id IS NOT NULL
+    RETURNING 1
+)
+SELECT t.component_id, t.sessions, t.minutes, t.amount, (SELECT count(*) FROM persons)
+FROM t WHERE t.component_id IS NOT NULL
+"""
+
+
+def _ensure_month(municipality: Municipality, month: dt.date) -> None:
+    BillingMonth.objects.get_or_create(municipality=municipality, month=month)
+
+
+def close_month(*, municipality: Municipality, month: dt.date, by, today: dt.date | None = None) -> Invoice:
+    """Compute the consolidated invoice of ``month`` and lock the month, in one transaction.
+
+    The month's row is locked first (select_for_update), so two coordinators pressing
+    "close" at once get one invoice and one "already closed"."""
+    from components.models import Component
+
+    month = month_start(month)
+    today = today or timezone.localdate()
+    if month_end(month) >= today:
+        raise BillingError(_("A month can be closed only after it has ended."))
+    _ensure_month(municipality, month)
+    with transaction.atomic():
+        billing_month = BillingMonth.objects.select_for_update().get(municipality=municipality, month=month)
+        if billing_month.is_locked:
+            raise BillingError(
+                _("Month %(month)s is already closed (%(state)s).")
+                % {"month": f"{month:%m.%Y}", "state": billing_month.get_state_display()}
+            )
+        reasons = validation.month_blockers(municipality, month)
+        try:
+            fee = case_management_fee(municipality=municipality, month=month)
+        except BillingError as error:
+            reasons += error.messages
+        if reasons:
+            raise BillingError(reasons)
+        version = billing_month.invoices.count() + 1
+        adjustments = list(
+            Adjustment.objects.filter(municipality=municipality, month=month).select_related(
+                "delivery__component"
+            )
+        )
+        adjustments_total = sum((a.amount for a in adjustments), ZERO)
+        invoice = Invoice.objects.create(
+            billing_month=billing_month, municipality=municipality, month=month, version=version,
+            number=f"{municipality.code}-{month:%Y%m}-{version}", due_date=due_date(month),
+            case_management_fee=fee, components_total=ZERO, adjustments_total=adjustments_total,
+            total=ZERO, closed_by=by,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(CLOSE_SQL, {**validation.month_params(municipality, month), "invoice": invoice.pk})
+            result = cursor.fetchall()
+        component_rows = [row[:4] for row in result]
+        participants = result[0][4] if result else 0
+        components = Component.objects.in_bulk([row[0] for row in component_rows])
+        component_rows.sort(key=lambda r: (components[r[0]].order, components[r[0]].code))
+        lines = [
+            InvoiceLine(
+                invoice=invoice, kind=InvoiceLine.Kind.FEE, description=str(_("Case-management fee")),
+                amount=fee, order=0,
+            )
+        ]
+        components_total = ZERO
+        for order, (component_id, sessions, minutes, amount) in enumerate(component_rows, start=1):
+            components_total += amount
+            lines.append(
+                InvoiceLine(
+                    invoice=invoice, kind=InvoiceLine.Kind.COMPONENT, component=components[component_id],
+                    description=str(components[component_id]), sessions=sessions,
+                    hours=hours_from_minutes(minutes).quantize(HOURS), amount=amount, order=order,
+                )
+            )
+        for order, adjustment in enumerate(adjustments, start=len(lines)):
+            original = adjustment.delivery
+            lines.append(
+                InvoiceLine(
+                    invoice=invoice, kind=InvoiceLine.Kind.ADJUSTMENT, component=original.component,
+                    description=str(
+                        _("Correction of %(date)s %(code)s (month %(month)s): %(reason)s")
+                        % {"date": f"{original.date:%d.%m.%Y}", "code": original.component.code,
+                           "month": f"{adjustment.original_month:%m.%Y}", "reason": adjustment.reason}
+                    ),
+                    amount=adjustment.amount, original_month=adjustment.original_month,
+                    adjustment=adjustment, order=order,
+                )
+            )
+        InvoiceLine.objects.bulk_create(lines)
+        invoice.components_total = components_total
+        invoice.total = fee + components_total + adjustments_total
+        invoice.participants = participants
+        invoice.save(update_fields=["components_total", "total", "participants"])
+        billing_month.state = MonthState.CLOSED
+        billing_month.save(update_fields=["state"])
+    return invoice
+
+
+def submit_invoice(*, invoice: Invoice, by, now: dt.datetime | None = None) -> Invoice:
+    """Send the closed invoice to SKA; records the time and whether it beat the due date."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.state != Invoice.State.CLOSED:
+            raise BillingError(_("Only a closed invoice that has not been submitted can be submitted."))
+        invoice.state = Invoice.State.SUBMITTED
+        invoice.submitted_at = now
+        invoice.submitted_by = by
+        invoice.submitted_on_time = timezone.localdate(now) <= invoice.due_date
+        invoice.save(update_fields=["state", "submitted_at", "submitted_by", "submitted_on_time"])
+        BillingMonth.objects.filter(pk=invoice.billing_month_id).update(state=MonthState.SUBMITTED)
+    return invoice
+
+
+def review_invoice(*, invoice: Invoice, by, accept: bool, remarks: str = "") -> Invoice:
+    """SKA accepts the invoice, or returns it with remarks (the month stays locked until reopened)."""
+    remarks = (remarks or "").strip()
+    if not accept and not remarks:
+        raise BillingError(_("Write the remarks: what must the municipality correct?"))
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.state != Invoice.State.SUBMITTED:
+            raise BillingError(_("Only a submitted invoice can be reviewed."))
+        invoice.state = Invoice.State.ACCEPTED if accept else Invoice.State.RETURNED
+        invoice.reviewed_at = timezone.now()
+        invoice.reviewed_by = by
+        invoice.remarks = remarks
+        invoice.save(update_fields=["state", "reviewed_at", "reviewed_by", "remarks"])
+        BillingMonth.objects.filter(pk=invoice.billing_month_id).update(
+            state=MonthState.ACCEPTED if accept else MonthState.RETURNED
+        )
+    return invoice
+
+
+def reopen_month(*, municipality: Municipality, month: dt.date, by) -> BillingMonth:
+    """Open a closed (not yet submitted) or returned month for corrections; its invoice versions stay."""
+    with transaction.atomic():
+        billing_month = BillingMonth.objects.select_for_update().filter(
+            municipality=municipality, month=month_start(month)
+        ).first()
+        if billing_month is None or billing_month.state not in (MonthState.CLOSED, MonthState.RETURNED):
+            raise BillingError(_("Only a closed or returned month can be reopened."))
+        billing_month.invoices.filter(state=Invoice.State.CLOSED).update(state=Invoice.State.WITHDRAWN)
+        billing_month.state = MonthState.OPEN
+        billing_month.save(update_fields=["state"])
+    return billing_month
+
+
+def correct_after_acceptance(*, delivery: Delivery, new_minutes: int, reason: str, by) -> Adjustment:
+    """A delivery of an accepted month was wrong: the difference goes into the first later open
+    month as an adjustment line that names the original delivery and month."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BillingError(_("Give the reason for the correction."))
+    if new_minutes is None or new_minutes < 0:
+        raise BillingError(_("Minutes cannot be negative."))
+    original_month = month_start(delivery.date)
+    state = BillingMonth.objects.filter(municipality_id=delivery.municipality_id, month=original_month).values_list(
+        "state", flat=True
+    ).first()
+    if state != MonthState.ACCEPTED:
+        raise BillingError(_("Only deliveries of a month SKA has accepted are corrected with an adjustment."))
+    current = (delivery.amount or ZERO) + (delivery.adjustments.aggregate(s=Sum("amount"))["s"] or ZERO)
+    corrected = line_amount(delivery.unit_price, hours_from_minutes(new_minutes))
+    target = next_month(original_month)
+    while validation.is_locked(delivery.municipality_id, target):
+        target = next_month(target)
+    with database_rules(), transaction.atomic():
+        adjustment = Adjustment(
+            municipality_id=delivery.municipality_id, month=target, delivery=delivery,
+            original_month=original_month, new_minutes=new_minutes, amount=corrected - current,
+            reason=reason, created_by=by,
+        )
+        adjustment.full_clean()
+        adjustment.save()
+    return adjustment
+
+
+def consistency_check(invoice: Invoice) -> list[dict]:
+    """SKA's automatic check: invoice total = sum of its lines; per-person report = component
+    lines = the month's delivery lines; the fee is the one the funding agreement gives."""
+    lines_total = invoice.lines.aggregate(s=Sum("amount"))["s"] or ZERO
+    component_lines = invoice.lines.filter(kind=InvoiceLine.Kind.COMPONENT).aggregate(s=Sum("amount"))["s"] or ZERO
+    persons_total = invoice.person_lines.aggregate(s=Sum("amount"))["s"] or ZERO
+    deliveries_total = Delivery.objects.filter(
+        municipality_id=invoice.municipality_id, date__gte=invoice.month, date__lte=month_end(invoice.month)
+    ).aggregate(s=Sum("amount"))["s"] or ZERO
+    try:
+        expected_fee = case_management_fee(municipality=invoice.municipality, month=invoice.month)
+    except BillingError:
+        expected_fee = None
+    return [
+        {"label": _("Invoice total = sum of its lines"), "ok": lines_total == invoice.total,
+         "left": invoice.total, "right": lines_total},
+        {"label": _("Per-person report = component lines"), "ok": persons_total == component_lines,
+         "left": persons_total, "right": component_lines},
+        {"label": _("Component lines = the month's delivery lines"), "ok": deliveries_total == component_lines,
+         "left": component_lines, "right": deliveries_total},
+        {"label": _("Case-management fee as the funding agreement gives"),
+         "ok": expected_fee == invoice.case_management_fee, "left": invoice.case_management_fee,
+         "right": expected_fee},
+    ]
