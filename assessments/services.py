@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from cases.services import CaseError
 from components.models import Component
 from providers.models import Provider
 from providers.pricing import NoPrice, price_for
+from tugi.errors import DomainError, validated_save
 
 from . import selectors
 from .models import (
@@ -48,13 +48,8 @@ from .models import (
 )
 
 
-class AssessmentError(Exception):
-    """A rule of assessments or plans was broken; ``message`` is shown next to ``field``."""
-
-    def __init__(self, message, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AssessmentError(DomainError):
+    """A rule of assessments or plans was broken."""
 
 
 def _d(day: date) -> str:
@@ -62,12 +57,7 @@ def _d(day: date) -> str:
 
 
 def _save(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise AssessmentError(messages[0], field=None if field == "__all__" else field) from exc
-    obj.save()
+    validated_save(obj, AssessmentError)
 
 
 def _lock(case: Case) -> Case:

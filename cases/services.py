@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, User
+from tugi.errors import DomainError, validated_save
 
 from . import eligibility
 from .models import (
@@ -34,13 +34,8 @@ from .models import (
 )
 
 
-class CaseError(Exception):
-    """A rule of the case file was broken; ``message`` is shown to the user next to ``field``."""
-
-    def __init__(self, message, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class CaseError(DomainError):
+    """A rule of the case file was broken."""
 
 
 def _d(day: date) -> str:
@@ -48,12 +43,7 @@ def _d(day: date) -> str:
 
 
 def _save(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise CaseError(messages[0], field=None if field == "__all__" else field) from exc
-    obj.save()
+    validated_save(obj, CaseError)
 
 
 def _lock(case: Case) -> Case:
