@@ -124,3 +124,17 @@ def _reference_data_in_transactional_tests(request):
     if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         reload_reference_data()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """Live-server threads and worker processes may leave a connection to the test
+    database behind; end them so the test database can be dropped at the end of the run."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
