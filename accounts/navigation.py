@@ -29,6 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("My persons"), "assessments:my_persons", frozenset({Role.PROVIDER})),
     NavItem(_("My attendance"), "billing:my_attendance", frozenset({Role.PROVIDER})),
     NavItem(_("Reports"), "reporting:home", frozenset({Role.SKA, Role.COORDINATOR})),
+    NavItem(_("Municipalities by month"), "reporting:months", frozenset({Role.SKA})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
 ]
 
@@ -44,5 +45,10 @@ def items_for(user, current_path: str = "") -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
+        items.append({"label": item.label, "url": url, "active": False})
+    # The current page belongs to the link with the longest matching address
+    # (/reports/months/ is "Municipalities by month", not also "Reports").
+    matching = [i for i in items if current_path.startswith(i["url"])]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return items

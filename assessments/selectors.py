@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import KOV_ROLES, Role
@@ -39,7 +39,10 @@ from .models import (
     PlanLine,
     PlanReview,
     PlanStatus,
+    QolAnswer,
+    QolRespondent,
     QolSurvey,
+    ScaleLevel,
 )
 
 # ---------------------------------------------------------------- plans in force and money
@@ -64,18 +67,18 @@ def plan_lines_on(*, case: Case, day: date) -> QuerySet[PlanLine]:
 def _lines_cost(lines: Iterable[PlanLine], month: date) -> Decimal:
     """Hours a month × unit price of each line, in proportion to the days of ``month`` the
     line (and its plan version) is in force, each line rounded to cents, summed."""
+    return sum((_line_cost(line, month) for line in lines), ZERO)
+
+
+def _line_cost(line: PlanLine, month: date) -> Decimal:
+    """One line's share of ``month`` (0 when it is not in force in it), rounded to cents."""
     first, last = month_start(month), month_end(month)
-    days_in_month = Decimal((last - first).days + 1)
-    total = ZERO
-    for line in lines:
-        start = max(first, line.valid_from, line.plan.valid_from)
-        ends = [last, line.valid_to, line.plan.valid_to]
-        end = min(d for d in ends if d is not None)
-        if end < start:
-            continue
-        share = Decimal((end - start).days + 1) / days_in_month
-        total += round_cents(line.monthly_quantity * line.unit_price * share)
-    return total
+    start = max(first, line.valid_from, line.plan.valid_from)
+    end = min(d for d in (last, line.valid_to, line.plan.valid_to) if d is not None)
+    if end < start:
+        return ZERO
+    share = Decimal((end - start).days + 1) / Decimal((last - first).days + 1)
+    return round_cents(line.monthly_quantity * line.unit_price * share)
 
 
 def planned_cost(*, case: Case, month: date) -> Decimal:
@@ -89,6 +92,30 @@ def planned_cost(*, case: Case, month: date) -> Decimal:
         plan__in=plans_in_force(case=case, start=first, end=last), valid_from__lte=last
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first)).select_related("plan")
     return _lines_cost(lines, month)
+
+
+def planned_costs(*, cases: QuerySet[Case], months: list[date]) -> dict[tuple[int, date], Decimal]:
+    """:func:`planned_cost` of many cases and months at once, keyed by (case id, month): the
+    agreed lines in force at some time in the months are read in one query (however many
+    persons), and each line's share of each month is added up as ``planned_cost`` does."""
+    months = [month_start(m) for m in months]
+    if not months:
+        return {}
+    first, last = min(months), month_end(max(months))
+    lines = (
+        PlanLine.objects.filter(
+            plan__case__in=cases, plan__status=PlanStatus.AGREED, plan__valid_from__lte=last, valid_from__lte=last
+        )
+        .filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=first))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .select_related("plan")
+    )
+    totals: dict[tuple[int, date], Decimal] = {}
+    for line in lines:
+        for month in months:
+            key = (line.plan.case_id, month)
+            totals[key] = totals.get(key, ZERO) + _line_cost(line, month)
+    return totals
 
 
 def version_cost(*, plan: Plan, month: date) -> Decimal:
@@ -349,3 +376,31 @@ def reviews_of(case: Case) -> QuerySet[PlanReview]:
         .prefetch_related("progress__goal")
         .order_by("-reviewed_on", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class QolChange:
+    """Every quality-of-life survey of a case side by side: ``surveys`` in column order (the
+    person's, then the specialist's, each by date) and one row per question with the value of
+    each survey (None where it has no answer), in question order."""
+
+    surveys: list
+    rows: list  # [(item name, [value or None per survey])]
+    scale_max: int | None = None  # the top of the questionnaires' scale
+
+
+def qol_change(*, case: Case) -> QolChange:
+    """The person's and the specialist's ratings per question across the case's surveys, in
+    three queries however many surveys there are."""
+    order = {QolRespondent.PERSON: 0, QolRespondent.SPECIALIST: 1}
+    surveys = sorted(
+        QolSurvey.objects.filter(case=case), key=lambda s: (order.get(s.respondent, 9), s.answered_on, s.pk)
+    )
+    column = {s.pk: i for i, s in enumerate(surveys)}
+    items: dict[str, tuple] = {}
+    answers = QolAnswer.objects.filter(survey__case=case).select_related("item", "level")
+    for answer in answers.order_by("item__order", "item__code"):
+        _, values = items.setdefault(answer.item.code, (answer.item.name, [None] * len(surveys)))
+        values[column[answer.survey_id]] = answer.level.value
+    top = ScaleLevel.objects.filter(instrument_id__in={s.instrument_id for s in surveys}).aggregate(m=Max("value"))
+    return QolChange(surveys, list(items.values()), top["m"])

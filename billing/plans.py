@@ -12,10 +12,12 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from assessments.models import PlanLine, PlanStatus
-from assessments.selectors import plan_lines_on, planned_cost
+from assessments.selectors import plan_lines_on, planned_cost, planned_costs
 from cases.models import Case
 
-__all__ = ["covering_line", "planned_budget", "provider_lines", "provider_lines_of_municipality"]
+__all__ = [
+    "covering_line", "planned_budget", "planned_budgets", "provider_lines", "provider_lines_of_municipality",
+]
 
 
 def covering_line(*, case: Case, day: date, component_id: int, provider_id: int) -> PlanLine | None:
@@ -31,6 +33,11 @@ def covering_line(*, case: Case, day: date, component_id: int, provider_id: int)
 def planned_budget(*, case: Case, month: date) -> Decimal:
     """The personal budget (*isikustatud eelarve*) of the month."""
     return planned_cost(case=case, month=month)
+
+
+def planned_budgets(*, cases: QuerySet[Case], months: list[date]) -> dict[tuple[int, date], Decimal]:
+    """The personal budgets of many persons and months, keyed by (case id, month), in one query."""
+    return planned_costs(cases=cases, months=months)
 
 
 def provider_lines(*, provider_id: int, start: date, end: date, case_ids=None) -> QuerySet[PlanLine]:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import KOV_ROLES, Municipality, Role
 from accounts.permissions import has_role, scope
 from cases.models import Case
 from providers.models import Contract
 from tugi.money import ZERO
-from tugi.workdays import month_end, month_start
+from tugi.workdays import add_months, month_end, month_start
 
 from . import plans
 from .models import (
@@ -88,25 +88,6 @@ def totals_by_provider(municipality: Municipality, month: dt.date):
         .annotate(sessions=Count("pk"), minutes=Sum("minutes"), amount=Sum("amount"))
         .order_by("provider__name")
     )
-
-
-def actual_by_case(municipality: Municipality, month: dt.date):
-    return (
-        month_deliveries(municipality, month)
-        .values("case_id", "case__number", "case__person__first_name", "case__person__last_name")
-        .annotate(minutes=Sum("minutes"), amount=Sum("amount"))
-        .order_by("case__person__last_name", "case__person__first_name")
-    )
-
-
-def with_budget(rows, month: dt.date) -> list[dict]:
-    """Add the personal budget to one page of :func:`actual_by_case` rows."""
-    cases = Case.objects.in_bulk([r["case_id"] for r in rows])
-    out = []
-    for row in rows:
-        planned = plans.planned_budget(case=cases[row["case_id"]], month=month)
-        out.append({**row, "planned": planned, "over": (row["amount"] or ZERO) > planned})
-    return out
 
 
 # --- Maximum amounts
@@ -199,3 +180,178 @@ def funding_dashboard(municipality: Municipality, *, today: dt.date) -> dict | N
         "latest_evaluation": latest,
         "usage": funding_usage(agreement),
     }
+
+
+# --- Dashboards: the figures behind the charts. Each is a fixed number of queries however
+# many persons or deliveries there are (the database sums; Python only arranges the result).
+
+MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
+
+
+def months_ending(month: dt.date, count: int = 12) -> list[dt.date]:
+    """``count`` first-of-month dates ending with ``month``, oldest first."""
+    last = month_start(month)
+    return [add_months(last, n - count + 1) for n in range(count)]
+
+
+def _amount(field: str = "amount"):
+    return Coalesce(Sum(field), Value(ZERO), output_field=MONEY_SUM)
+
+
+def fill_rate_by_month(*, agreement: FundingAgreement, months: list[dt.date]) -> list[dict]:
+    """Participants of each month (persons with a case file entered by the month's last day and
+    not exited before its first; a person counts once) against the agreement's planned places P
+    and the stage-I target of 90 % of P; one query."""
+    months = [month_start(m) for m in months]
+    in_month = {
+        f"m{i}": Count(
+            "person",
+            distinct=True,
+            filter=Q(entry_date__lte=month_end(m)) & (Q(exit_date__isnull=True) | Q(exit_date__gte=m)),
+        )
+        for i, m in enumerate(months)
+    }
+    counts = Case.objects.filter(municipality_id=agreement.municipality_id).aggregate(**in_month) if months else {}
+    places = agreement.planned_places
+    return [
+        {
+            "month": m,
+            "participants": counts[f"m{i}"],
+            "planned_places": places,
+            "target": agreement.target_participants,
+            "fill_rate": (Decimal(counts[f"m{i}"]) * 100 / places).quantize(Decimal("0.1")),
+        }
+        for i, m in enumerate(months)
+    ]
+
+
+def _deliveries_in(municipality: Municipality, months: list[dt.date]) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(
+        municipality=municipality, date__gte=month_start(min(months)), date__lte=month_end(max(months))
+    )
+
+
+def spend_per_component_by_month(*, municipality: Municipality, months: list[dt.date]) -> list[dict]:
+    """Delivered cost of each component in each month: one row per component (catalogue
+    order) with ``amounts`` aligned with ``months``; one query."""
+    months = [month_start(m) for m in months]
+    if not months:
+        return []
+    sums = (
+        _deliveries_in(municipality, months)
+        .annotate(month=TruncMonth("date"))
+        .values("month", "component__code", "component__name", "component__order")
+        .annotate(amount=_amount())
+        .order_by("component__order", "component__code", "month")
+    )
+    rows: dict[str, dict] = {}
+    for s in sums:
+        row = rows.setdefault(
+            s["component__code"],
+            {"code": s["component__code"], "name": s["component__name"], "amounts": [ZERO] * len(months)},
+        )
+        row["amounts"][months.index(s["month"])] = s["amount"]
+    for row in rows.values():
+        row["total"] = sum(row["amounts"], ZERO)
+    return list(rows.values())
+
+
+def budget_totals_by_month(*, municipality: Municipality, months: list[dt.date]) -> list[dict]:
+    """The personal budgets of all the municipality's persons summed per month, beside the
+    actual cost of their deliveries; two queries."""
+    months = [month_start(m) for m in months]
+    if not months:
+        return []
+    planned = plans.planned_budgets(cases=Case.objects.filter(municipality=municipality), months=months)
+    actual = dict(
+        _deliveries_in(municipality, months)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(amount=_amount())
+        .values_list("month", "amount")
+        .order_by()
+    )
+    return [
+        {
+            "month": m,
+            "planned": sum((v for (_, month), v in planned.items() if month == m), ZERO),
+            "actual": actual.get(m, ZERO),
+        }
+        for m in months
+    ]
+
+
+def budgets_planned_vs_actual(*, municipality: Municipality, month: dt.date) -> list[dict]:
+    """Per person of the month: the personal budget against the actual cost; persons with
+    either, by name; three queries however many persons."""
+    month = month_start(month)
+    cases = Case.objects.filter(municipality=municipality)
+    planned = {case_id: v for (case_id, _), v in plans.planned_budgets(cases=cases, months=[month]).items()}
+    actual = dict(
+        month_deliveries(municipality, month).values("case_id").annotate(amount=_amount())
+        .values_list("case_id", "amount").order_by()
+    )
+    shown = cases.filter(pk__in={*actual, *(k for k, v in planned.items() if v)}).select_related("person")
+    rows = []
+    for case in shown.order_by("person__last_name", "person__first_name", "number"):
+        p, a = planned.get(case.pk, ZERO), actual.get(case.pk, ZERO)
+        rows.append({
+            "case_id": case.pk, "number": case.number, "person": str(case.person),
+            "planned": p, "actual": a, "difference": a - p, "over": a > p,
+        })
+    return rows
+
+
+def case_budget_by_month(*, case: Case, months: list[dt.date]) -> list[dict]:
+    """One person's personal budget and actual cost per month; two queries."""
+    months = [month_start(m) for m in months]
+    if not months:
+        return []
+    planned = plans.planned_budgets(cases=Case.objects.filter(pk=case.pk), months=months)
+    actual = dict(
+        Delivery.objects.filter(case=case, date__gte=months[0], date__lte=month_end(months[-1]))
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(amount=_amount())
+        .values_list("month", "amount")
+        .order_by()
+    )
+    rows = [{"month": m, "planned": planned.get((case.pk, m), ZERO), "actual": actual.get(m, ZERO)} for m in months]
+    return [{**r, "difference": r["actual"] - r["planned"]} for r in rows]
+
+
+def case_budget_months(case: Case, *, today: dt.date, count: int = 12) -> list[dt.date]:
+    """The months a case file's budget chart shows: up to ``count`` months ending with this
+    month (or the exit month), not before the entry month; none before entry."""
+    if case.entry_date is None:
+        return []
+    last = month_start(min(today, case.exit_date) if case.exit_date else today)
+    first = month_start(case.entry_date)
+    return [m for m in months_ending(last, count) if m >= first]
+
+
+def spend_per_municipality_by_month(*, user, months: list[dt.date]) -> list[dict]:
+    """The invoiced total (live invoice versions the user may see: SKA the submitted ones,
+    a coordinator their own) of each municipality per month; aggregates only, no person
+    appears; one query."""
+    months = [month_start(m) for m in months]
+    if not months:
+        return []
+    sums = (
+        invoices_for(user)
+        .exclude(state__in=[Invoice.State.RETURNED, Invoice.State.WITHDRAWN])
+        .filter(month__gte=months[0], month__lte=months[-1])
+        .values("municipality__name", "municipality__code", "month")
+        .annotate(amount=_amount("total"))
+        .order_by("municipality__name", "month")
+    )
+    rows: dict[str, dict] = {}
+    for s in sums:
+        row = rows.setdefault(
+            s["municipality__code"],
+            {"name": s["municipality__name"], "code": s["municipality__code"], "amounts": [ZERO] * len(months)},
+        )
+        row["amounts"][months.index(s["month"])] = s["amount"]
+    for row in rows.values():
+        row["total"] = sum(row["amounts"], ZERO)
+    return list(rows.values())

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
@@ -19,7 +20,7 @@ from accounts.models import Municipality
 from tugi.money import ZERO, hours_from_minutes, line_amount, round_cents
 from tugi.workdays import due_date, month_end, month_start, next_month
 
-from . import validation
+from . import signals, validation
 from .models import (
     Adjustment,
     BillingMonth,
@@ -313,6 +314,9 @@ def close_month(*, municipality: Municipality, month: dt.date, by, today: dt.dat
         invoice.save(update_fields=["components_total", "total", "participants"])
         billing_month.state = MonthState.CLOSED
         billing_month.save(update_fields=["state"])
+        transaction.on_commit(
+            partial(signals.month_closed.send_robust, sender=Invoice, invoice=invoice, by=by)
+        )
     return invoice
 
 

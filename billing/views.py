@@ -20,7 +20,7 @@ from accounts.permissions import get_visible_or_404, role_required
 from providers.models import Specialist
 from tugi.workdays import add_months, month_start
 
-from . import imports, plans, selectors, services, validation
+from . import dashboards, imports, plans, selectors, services, validation
 from .forms import (
     AcceptForm,
     CorrectionForm,
@@ -290,7 +290,7 @@ def month_end(request):
     month = _month_param(request.GET.get("month"), _last_month())
     today = timezone.localdate()
     state = selectors.month_state(kov, month)
-    per_person = Paginator(selectors.actual_by_case(kov, month), 25).get_page(request.GET.get("page"))
+    charts = dashboards.month_end_charts(municipality=kov, month=month)
     context = {
         "municipality": kov,
         "month": month,
@@ -303,8 +303,8 @@ def month_end(request):
         "problems": selectors.problem_deliveries(kov, month)[:200],
         "by_component": selectors.totals_by_component(kov, month),
         "by_provider": selectors.totals_by_provider(kov, month),
-        "per_person": per_person,
-        "budget_rows": selectors.with_budget(list(per_person.object_list), month),
+        "charts": charts,
+        "person_page": Paginator(charts["person_rows"], 25).get_page(request.GET.get("page")),
         "invoices": state.invoices.order_by("-version") if state else [],
         "dashboard": selectors.funding_dashboard(kov, today=today),
         "contracts": selectors.contract_usages(kov),

@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tugi@localhost")
+#: E-mail the calendar's reminders too (reporting.schedules); they show on start pages anyway.
+REPORTING_REMINDER_EMAILS = env.bool("REPORTING_REMINDER_EMAILS", default=False)
 
 LOGGING = {
     "version": 1,

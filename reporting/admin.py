@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReportJob
+from .models import Reminder, ReportJob
 
 
 @admin.register(ReportJob)
@@ -20,4 +20,20 @@ class ReportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The calendar's reminders (reporting.schedules); read-only."""
+
+    list_display = ["user", "key", "created", "read_at", "emailed_at"]
+    list_filter = ["read_at"]
+    search_fields = ["key", "text", "user__username"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -19,3 +19,9 @@ class ReportingConfig(AppConfig):
 
         for module in pkgutil.iter_modules(kinds.__path__):
             importlib.import_module(f"{kinds.__name__}.{module.name}")
+
+        from billing.signals import month_closed
+
+        from .receivers import month_closed as on_month_closed
+
+        month_closed.connect(on_month_closed, dispatch_uid="reporting.month_closed")

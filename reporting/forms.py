@@ -85,6 +85,10 @@ class ReportRequestForm(forms.Form):
                 self.add_error("municipality", _("Choose the municipality of this report."))
             if not data.get("month") and "month" not in self.errors:
                 self.add_error("month", _("Choose the month of this report."))
+        if kind and kind.scope == "month":
+            data["municipality"] = None
+            if not data.get("month") and "month" not in self.errors:
+                self.add_error("month", _("Choose the month of this report."))
         if kind and kind.scope == "global":
             data["municipality"] = data["month"] = None
         return data

@@ -141,3 +141,33 @@ class ReportJob(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file)
+
+
+class Reminder(models.Model):
+    """A message the monthly calendar leaves on a user's start page (and, optionally, e-mails):
+    the due date of the month's invoice for coordinators, the municipalities that have not
+    submitted for SKA staff. ``key`` makes the daily run idempotent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    key = models.CharField(_("key"), max_length=100)
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="reminder_once_per_user_and_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -20,7 +20,7 @@ from typing import Literal
 
 from django.utils.functional import Promise
 
-Scope = Literal["municipality_month", "subject", "global"]
+Scope = Literal["municipality_month", "month", "subject", "global"]
 #: ``progress(percent, message)``, handed to every generator.
 ProgressCallback = Callable[[int, str], None]
 #: ``generate(job, *, out: BinaryIO, progress: ProgressCallback) -> file name``.
@@ -41,6 +41,8 @@ class ReportKind:
     roles: frozenset
     scope: Scope
     generate: Generator
+    #: For ``scope="subject"``: the subject's model as ``"app_label.ModelName"``.
+    subject_model: str = ""
 
     @property
     def content_type(self) -> str:
@@ -57,17 +59,20 @@ def report_kind(
     extension: str,
     roles: frozenset,
     scope: Scope,
+    subject_model: str = "",
 ) -> Callable[[Generator], Generator]:
     """Register the decorated ``generate(job, *, out: BinaryIO, progress) -> filename``."""
     if extension not in CONTENT_TYPES:
         raise ValueError(f"Unknown report extension {extension!r}")
-    if scope not in ("municipality_month", "subject", "global"):
+    if scope not in ("municipality_month", "month", "subject", "global"):
         raise ValueError(f"Unknown report scope {scope!r}")
 
     def decorator(generate: Generator) -> Generator:
         if code in _KINDS and _KINDS[code].generate is not generate:
             raise ValueError(f"Report kind {code!r} is registered twice")
-        _KINDS[code] = ReportKind(code, label, extension, frozenset(roles), scope, generate)
+        _KINDS[code] = ReportKind(
+            code, label, extension, frozenset(roles), scope, generate, subject_model
+        )
         return generate
 
     return decorator

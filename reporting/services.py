@@ -68,6 +68,8 @@ def _check_scope(
 ) -> None:
     if kind.scope == "municipality_month" and (municipality is None or month is None):
         raise ReportingError(_("Choose the municipality and the month of this report."))
+    if kind.scope == "month" and (month is None or municipality or subject):
+        raise ReportingError(_("Choose the month of this report (it covers every municipality)."))
     if kind.scope == "subject" and subject is None:
         raise ReportingError(_("This document is about one record; choose it first."))
     if kind.scope == "global" and (municipality or month or subject):

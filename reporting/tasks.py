@@ -31,8 +31,14 @@ def calendar_events(today: date) -> list[str]:
 
 @shared_task
 def calendar_tick() -> list[str]:
-    """Run daily by Celery beat (CELERY_BEAT_SCHEDULE)."""
-    return calendar_events(timezone.localdate())
+    """Run daily by Celery beat (CELERY_BEAT_SCHEDULE): acts on today's events
+    (``reporting.schedules``) and returns them."""
+    from . import schedules
+
+    today = timezone.localdate()
+    events = calendar_events(today)
+    schedules.run(today, events)
+    return events
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)

@@ -1,10 +1,16 @@
 """Report pages: the job list, a job's status (htmx-polled), downloads, requests and retries."""
 
+from datetime import date
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,10 +22,14 @@ from accounts.permissions import (
     visible_municipalities,
 )
 from accounts.services import log_access
+from tugi import workdays
 
+from . import months as month_selectors
 from . import selectors, services
-from .forms import JobFilterForm, ReportRequestForm
+from .forms import JobFilterForm, MonthField, ReportRequestForm
+from .models import Reminder
 from .registry import get_kind
+from .subjects import subject_for
 
 PAGE_SIZE = 25
 
@@ -33,6 +43,7 @@ def home(request):
         {
             "municipalities": visible_municipalities(request.user),
             "recent_jobs": selectors.jobs_for(request.user)[:5],
+            "perms_months": has_role(request.user, Role.SKA, Role.ADMIN),
         },
     )
 
@@ -112,6 +123,8 @@ def request_report(request):
         raise Http404 from exc
     if not has_role(request.user, *kind.roles):
         raise PermissionDenied
+    if kind.scope == "subject":
+        return _request_document(request, kind)
     form = _request_form(request, request.POST)
     if form.is_valid():
         try:
@@ -125,8 +138,45 @@ def request_report(request):
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The report is being generated."))
+            if target := _safe_next(request):
+                return redirect(target)
             return redirect("reporting:job_detail", pk=job.pk)
     return _jobs_page(request, form, status=400)
+
+
+def _safe_next(request) -> str:
+    """The ``next`` page the request came from, if it is one of ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _request_document(request, kind):
+    """A document about one record (``subject_id``), asked for on that record's page;
+    back to that page (``next``) or to the job's page."""
+    subject, municipality = subject_for(
+        request.user, kind.subject_model, request.POST.get("subject_id")
+    )
+    try:
+        job = services.request_report(
+            kind=kind.code, by=request.user, municipality=municipality, subject=subject
+        )
+    except services.ReportingError as exc:
+        messages.error(request, exc.message)
+        job = None
+    else:
+        messages.success(request, _("The document is being generated."))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    if job is None:
+        return redirect("reporting:jobs")
+    return redirect("reporting:job_detail", pk=job.pk)
 
 
 @require_POST
@@ -140,3 +190,50 @@ def retry(request, pk):
     else:
         messages.success(request, _("The report is being generated again."))
     return redirect("reporting:job_detail", pk=job.pk)
+
+
+# --- SKA's table of municipalities × months, and reminders --------------------------------
+
+MONTHS_SHOWN = 6
+
+
+@role_required(Role.SKA, Role.ADMIN)
+def months(request):
+    """Every municipality's months: the state of each (open … accepted) and its files."""
+    try:
+        last = MonthField(required=False).clean(request.GET.get("month", ""))
+    except ValidationError:
+        last = None
+    last = last or workdays.month_start(workdays.month_start(timezone.localdate()) - date.resolution)
+    shown = month_selectors.month_range(last, MONTHS_SHOWN)
+    q = request.GET.get("q", "").strip()
+    kovs = visible_municipalities(request.user).order_by("name")
+    if q:
+        kovs = kovs.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    page = Paginator(kovs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reporting/months.html",
+        {
+            "months": shown,
+            "last": last,
+            "q": q,
+            "page": page,
+            "query": query.urlencode(),
+            "rows": month_selectors.month_table(request.user, page.object_list, shown),
+            "consolidated": list(month_selectors.consolidated_files(shown).items()),
+        },
+    )
+
+
+@require_POST
+@login_required
+def reminder_read(request, pk):
+    updated = Reminder.objects.filter(pk=pk, user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if not updated and not Reminder.objects.filter(pk=pk, user=request.user).exists():
+        raise Http404
+    return redirect(_safe_next(request) or "home")

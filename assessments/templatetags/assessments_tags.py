@@ -5,6 +5,8 @@ from django import template
 from django.utils import timezone
 
 from assessments import selectors
+from assessments.models import QolRespondent
+from tugi.charts import chart, series
 from tugi.workdays import add_months
 
 register = template.Library()
@@ -22,4 +24,23 @@ def plan_summary(case) -> dict:
         "this_month": selectors.planned_cost(case=case, month=today),
         "next_month": selectors.planned_cost(case=case, month=add_months(today, 1)),
         "next_month_date": add_months(today, 1),
+    }
+
+
+@register.simple_tag
+def qol_change_chart(case) -> dict:
+    """The quality-of-life ratings per question across the case's surveys, as table and chart."""
+    change = selectors.qol_change(case=case)
+    columns = [f"{s.get_respondent_display()}, {s.get_occasion_display()} ({s.answered_on:%d.%m.%Y})" for s in change.surveys]
+    datasets = [
+        series(label, [values[i] for _, values in change.rows], dashed=survey.respondent == QolRespondent.SPECIALIST)
+        for i, (label, survey) in enumerate(zip(columns, change.surveys, strict=True))
+    ]
+    return {
+        "columns": columns,
+        "rows": change.rows,
+        "chart": chart(
+            "bar", [name for name, _ in change.rows], datasets, horizontal=True, y_max=change.scale_max
+        ) if change.surveys else None,
+        "height": 120 + 12 * len(change.rows) * max(len(change.surveys), 1),
     }

@@ -1,0 +1,67 @@
+/* Tugi charts: every <canvas data-chart="ID"> becomes a Chart.js chart of the JSON in the
+   <script id="ID" type="application/json"> tag (made by tugi/charts.py). The same figures are
+   in a table next to each chart; the canvas is only a picture of them. No build step. */
+(function () {
+  "use strict";
+
+  const palette = ["#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#d63384", "#20c997", "#6c757d", "#ffc107", "#0dcaf0", "#dc3545"];
+  const euro = new Intl.NumberFormat("et-EE", { style: "currency", currency: "EUR" });
+  const plain = new Intl.NumberFormat("et-EE");
+
+  function dataset(spec, index) {
+    const colour = palette[index % palette.length];
+    const line = (spec.type || "") === "line";
+    return Object.assign({}, spec, {
+      data: spec.data.map(function (v) { return v === null ? null : Number(v); }),
+      backgroundColor: line ? colour : colour + "cc",
+      borderColor: colour,
+      borderWidth: line ? 2 : 1,
+      borderDash: spec.dashed ? [6, 4] : undefined,
+      pointRadius: line ? 2 : undefined,
+      fill: false,
+    });
+  }
+
+  function draw(canvas) {
+    if (!window.Chart || window.Chart.getChart(canvas)) return;
+    const source = document.getElementById(canvas.dataset.chart);
+    if (!source) return;
+    const spec = JSON.parse(source.textContent);
+    const format = spec.money ? euro.format : plain.format;
+    const lineChart = spec.type === "line";
+    const valueAxis = { stacked: spec.stacked, beginAtZero: true, suggestedMax: spec.yMax || undefined,
+                        ticks: { precision: spec.money ? undefined : 0, callback: function (v) { return format(v); } } };
+    new window.Chart(canvas, {
+      type: spec.type,
+      data: {
+        labels: spec.labels,
+        datasets: spec.datasets.map(function (d, i) {
+          return dataset(lineChart ? Object.assign({ type: "line" }, d) : d, i);
+        }),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: "index", intersect: false },
+        indexAxis: spec.horizontal ? "y" : "x",
+        scales: spec.horizontal
+          ? { y: { stacked: spec.stacked }, x: valueAxis }
+          : { x: { stacked: spec.stacked }, y: valueAxis },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { label: function (c) {
+            return c.dataset.label + ": " + format(spec.horizontal ? c.parsed.x : c.parsed.y);
+          } } },
+        },
+      },
+    });
+  }
+
+  function drawAll(root) {
+    root.querySelectorAll("canvas[data-chart]").forEach(draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
+})();
