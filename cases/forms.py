@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -22,14 +23,20 @@ from .models import (
     Relative,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+
+
+def date_input() -> forms.DateInput:
+    """A new date widget each time: a shared instance would carry one form's error
+    styling (``is-invalid``) into every other form that uses it."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _dates(form: forms.ModelForm) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.DateField):
-            field.widget = DATE
-            field.input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+            field.widget = date_input()
+            field.input_formats = list(DATE_FORMATS)
 
 
 class DatedModelForm(forms.ModelForm):
@@ -73,18 +80,26 @@ class PersonForm(DatedModelForm):
         return self.cleaned_data.get("isikukood") or None
 
     def clean(self):
+        # The missing reason is the model's rule (Person.clean), reported once from there.
         data = super().clean()
-        if not data.get("isikukood") and not self.has_error("isikukood"):
-            if not data.get("birth_date"):
-                self.add_error(
-                    "birth_date", _("Enter the date of birth of a person without a code.")
-                )
-            if not data.get("no_code_reason"):
-                self.add_error(
-                    "no_code_reason",
-                    _("Enter the reason the person has no personal identification code."),
-                )
+        if (
+            not data.get("isikukood")
+            and not self.has_error("isikukood")
+            and not data.get("birth_date")
+        ):
+            self.add_error("birth_date", _("Enter the date of birth of a person without a code."))
         return data
+
+
+class NoticePersonForm(PersonForm):
+    """The person on the noticing form. An isikukood already on record is not an error
+    here: services.notice reuses that person, and the form says nothing about them."""
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions() | {"isikukood"})
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 class NoticingForm(DatedModelForm):
@@ -142,8 +157,8 @@ class EligibilityForm(DatedModelForm):
 class EntryForm(DatedModelForm):
     entry_date = forms.DateField(
         label=capfirst(_("entry date")),
-        widget=DATE,
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=date_input(),
+        input_formats=list(DATE_FORMATS),
         help_text=_("The date of signing; the 30-day assessment deadline starts here."),
     )
 
@@ -233,7 +248,9 @@ class MeetingForm(forms.ModelForm):
 
 class MinutesForm(forms.Form):
     written_on = forms.DateField(
-        label=capfirst(_("minutes written on")), widget=DATE, input_formats=["%Y-%m-%d", "%d.%m.%Y"]
+        label=capfirst(_("minutes written on")),
+        widget=date_input(),
+        input_formats=list(DATE_FORMATS),
     )
     confirmed = forms.MultipleChoiceField(
         label=capfirst(_("confirmed their participation")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -36,6 +37,14 @@ from .models import (
 
 class CaseError(DomainError):
     """A rule of the case file was broken."""
+
+
+class OpenCaseError(CaseError):
+    """The person already has an open case file in the user's own municipality (``case``)."""
+
+    def __init__(self, case: Case):
+        super().__init__(_("This person already has an open case file."), field="isikukood")
+        self.case = case
 
 
 def _d(day: date) -> str:
@@ -67,17 +76,91 @@ def next_case_number(municipality: Municipality, year: int) -> str:
     return f"{prefix}{sequence:04d}"
 
 
+def _not_now() -> CaseError:
+    # The same words whatever the reason, so they tell another municipality nothing
+    # about where the person is known or which service they receive.
+    return CaseError(
+        _("A case file cannot be opened for this person at the moment. Ask SKA's case manager."),
+        field="isikukood",
+    )
+
+
+# Fields of a person on record that a new noticing may fill in when they are still empty
+# (or still at their default); the code, birth date, sex and names are never replaced.
+_FILLABLE = [
+    "phone",
+    "email",
+    "registered_address",
+    "actual_address",
+    "language",
+    "disability_degree",
+    "disability_valid_from",
+    "disability_valid_until",
+    "work_ability",
+    "work_ability_valid_from",
+    "work_ability_valid_until",
+    "earlier_assessments",
+    "notes",
+]
+
+
+def _fill_blanks(known: Person, entered: Person) -> bool:
+    """Copy what was entered into the fields ``known`` has not filled in; True if any."""
+    changed = False
+    for name in _FILLABLE:
+        old, new = getattr(known, name), getattr(entered, name)
+        default = Person._meta.get_field(name).get_default()
+        if old in ("", None, default) and new not in ("", None, old):
+            setattr(known, name, new)
+            changed = True
+    return changed
+
+
+def _person_to_notice(person: Person, municipality: Municipality) -> Person:
+    """The person the new case is for: the one already on record with the same isikukood
+    (its empty fields filled in from ``person``) or ``person`` itself, locked against a
+    second noticing at the same time. Refused while the person has an open case file."""
+    entered = person
+    if person.pk is None and person.isikukood:
+        person = (
+            Person.objects.select_for_update().filter(isikukood=person.isikukood).first() or person
+        )
+    elif person.pk is not None:
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+    if person.pk is not None:
+        open_case = Case.objects.filter(person=person).exclude(state=CaseState.EXITED).first()
+        if open_case is not None and open_case.municipality_id == municipality.pk:
+            raise OpenCaseError(open_case)
+        if open_case is not None:
+            raise _not_now()
+        if person is not entered and _fill_blanks(person, entered):
+            _save(person)
+        return person
+    try:
+        # A person with this code noticed elsewhere at this very moment: the database
+        # refuses the second one, and the message stays neutral.
+        person.full_clean(validate_unique=False)
+        with transaction.atomic():
+            person.save()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise CaseError(messages[0], field=None if field == "__all__" else field) from exc
+    except IntegrityError as exc:
+        raise _not_now() from exc
+    return person
+
+
 @transaction.atomic
 def notice(
     *, person: Person, noticing: Noticing, municipality: Municipality, case_manager: User
 ) -> Case:
-    """Record that someone noticed ``person`` needs help: opens a case in state "noticed"."""
+    """Record that someone noticed ``person`` needs help: opens a case in state "noticed".
+
+    A person already on record (same isikukood, e.g. one who exited here or elsewhere) gets
+    the new case; refused while they have an open case file anywhere."""
     # Numbers are handed out one at a time per municipality.
     Municipality.objects.select_for_update().get(pk=municipality.pk)
-    if person.pk is None:
-        _save(person)
-    elif Case.objects.filter(person=person).exclude(state=CaseState.EXITED).exists():
-        raise CaseError(_("This person already has an open case file."), field="isikukood")
+    person = _person_to_notice(person, municipality)
     if noticing.first_contact_on and noticing.first_contact_on < noticing.noticed_on:
         raise CaseError(
             _("The first contact cannot be before the noticing."), field="first_contact_on"
@@ -97,7 +180,7 @@ def notice(
         with transaction.atomic():
             _save(case)
     except IntegrityError as exc:  # another KOV opened a case for the same person just now
-        raise CaseError(_("This person already has an open case file."), field="isikukood") from exc
+        raise _not_now() from exc
     noticing.case = case
     _save(noticing)
     return case
@@ -283,7 +366,10 @@ def exit_case(*, case: Case, questionnaire: ExitQuestionnaire) -> Case:
 
 
 @transaction.atomic
-def update_person(*, person: Person) -> Person:
+def update_person(*, case: Case, person: Person) -> Person:
+    """Personal data are changed through the person's open case file only: after exit the
+    person may be in another municipality's care, and their data are no longer ours."""
+    _require_open(case)
     _save(person)
     return person
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Min
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,12 +30,15 @@ from .forms import (
     MeetingForm,
     MinutesForm,
     NetworkMemberForm,
+    NoticePersonForm,
     NoticingEditForm,
     NoticingForm,
     PersonForm,
     RelativeForm,
 )
 from .models import (
+    Case,
+    CaseState,
     Decision,
     EntryQuestionnaire,
     ExitQuestionnaire,
@@ -43,7 +47,7 @@ from .models import (
     Noticing,
     Relative,
 )
-from .services import CaseError
+from .services import CaseError, OpenCaseError
 
 staff_only = role_required(Role.CASE_MANAGER, Role.COORDINATOR)
 PAGE_SIZE = 25
@@ -128,7 +132,7 @@ def person_list(request):
 @staff_only
 def notice(request):
     municipality = request.user.municipality
-    person_form = PersonForm(request.POST or None, prefix="person")
+    person_form = NoticePersonForm(request.POST or None, prefix="person")
     noticing_form = NoticingForm(
         request.POST or None,
         municipality=municipality,
@@ -138,6 +142,7 @@ def notice(request):
             "noticed_on": _today(),
         },
     )
+    open_case = None
     if request.method == "POST" and person_form.is_valid() and noticing_form.is_valid():
         try:
             case = services.notice(
@@ -149,11 +154,15 @@ def notice(request):
         except CaseError as error:
             target = person_form if error.field in person_form.fields else noticing_form
             _fail(target, error)
+            if isinstance(error, OpenCaseError):
+                open_case = error.case
         else:
             messages.success(request, _("Case file %(number)s opened.") % {"number": case.number})
             return redirect("cases:case_detail", pk=case.pk)
     return render(
-        request, "cases/notice.html", {"person_form": person_form, "noticing_form": noticing_form}
+        request,
+        "cases/notice.html",
+        {"person_form": person_form, "noticing_form": noticing_form, "open_case": open_case},
     )
 
 
@@ -208,17 +217,40 @@ def _shown(field, value):
     return value
 
 
+def _person_window(case) -> dict:
+    """History filters for the person's own records (personal data, relatives): only the
+    changes made while this was the person's current case file. Earlier and later changes
+    belong to their other case files, maybe in another municipality, and are not shown."""
+    exits = dict(
+        Case.history.filter(person_id=case.person_id, state=CaseState.EXITED)
+        .order_by()
+        .values_list("id")
+        .annotate(at=Min("history_date"))
+    )
+    opened = case.history.aggregate(at=Min("history_date"))["at"]
+    window = {}
+    before = [at for pk, at in exits.items() if pk != case.pk and opened and at <= opened]
+    if before:
+        window["history_date__gt"] = max(before)
+    if case.pk in exits:
+        window["history_date__lte"] = exits[case.pk]
+    return window
+
+
 def _history(case) -> list[dict]:
-    """Every change of the person and the case file: who, when, which fields from what to what."""
+    """Every change of the case file and, while it is the person's current one, of the
+    person: who, when, which fields from what to what."""
+    window = _person_window(case)
     sources = [
-        case.person.history.all(),
+        case.person.history.filter(**window),
         case.history.all(),
-        Relative.history.filter(person_id=case.person_id),
+        Relative.history.filter(person_id=case.person_id, **window),
         Noticing.history.filter(case_id=case.pk),
         EntryQuestionnaire.history.filter(case_id=case.pk),
         ExitQuestionnaire.history.filter(case_id=case.pk),
         NetworkMember.history.filter(case_id=case.pk),
         NetworkMeeting.history.filter(case_id=case.pk),
+        Decision.history.filter(meeting__case_id=case.pk),
     ]
     rows = []
     for records in sources:
@@ -257,7 +289,7 @@ def person_edit(request, pk):
     form = PersonForm(request.POST or None, instance=case.person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_person(person=form.instance)
+            services.update_person(case=case, person=form.instance)
         except CaseError as error:
             _fail(form, error)
         else:

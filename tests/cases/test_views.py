@@ -70,13 +70,15 @@ def test_an_invalid_isikukood_gets_an_estonian_message_and_changes_nothing(kj, c
     assert not Person.objects.exists() and not Case.objects.exists()
 
 
-def test_a_duplicate_person_gets_an_estonian_message_and_changes_nothing(kj, case_manager_a, kov_a):
+def test_a_person_with_an_open_case_gets_an_estonian_message_and_changes_nothing(
+    kj, case_manager_a, kov_a
+):
     existing = CaseFactory(municipality=kov_a)
     data = notice_data(isikukood=existing.person.isikukood) | {
         "noticing-case_manager": case_manager_a.pk
     }
     response = kj.post(reverse("cases:notice"), data)
-    assert "Selle isikukoodiga isik on juba olemas." in response.content.decode()
+    assert "Sellel isikul on juba avatud toimik." in response.content.decode()
     assert Person.objects.count() == 1 and Case.objects.count() == 1
 
 
