@@ -9,15 +9,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from accounts.models import Municipality, Role, User
+from cases.models import Case
 from providers.models import Specialist
 from tugi.workdays import add_months, month_end, month_start
 
 from . import plans, services, validation
 from .models import Delivery, FundingAgreement, InterimEvaluation, MonthState, Status
-from .selectors import month_state
+from .selectors import month_state, participants_on
 
 AGREEMENTS = {
     # municipality code: (agreement number, planned places, monthly fee, maximum amount)
@@ -34,19 +36,30 @@ def _say(stdout, text: str) -> None:
 
 @transaction.atomic
 def _agreement(municipality: Municipality, today) -> FundingAgreement:
+    """The agreement starts in the month the KOV's first demo person entered, so the persons'
+    entry dates fall inside it; the interim evaluations (end of stage I, then yearly, up to
+    today) count the participants the data has on their dates."""
     number, places, fee, maximum = AGREEMENTS[municipality.code]
+    first_entry = Case.objects.filter(municipality=municipality, entry_date__isnull=False).aggregate(
+        first=Min("entry_date")
+    )["first"]
+    start = month_start(min(first_entry, today)) if first_entry else today.replace(month=1, day=1)
     agreement, _ = FundingAgreement.objects.get_or_create(
         municipality=municipality, number=number,
         defaults={
-            "start_date": today.replace(month=1, day=1), "planned_places": places,
+            "start_date": start, "planned_places": places,
             "monthly_fee": Decimal(fee), "maximum_amount": Decimal(maximum),
         },
     )
     if not agreement.evaluations.exists():
-        InterimEvaluation.objects.create(
-            agreement=agreement, date=agreement.stage_one_end, participants=places - 2,
-            note="I etapi lõpu vahehindamine (näidisandmed)",
-        )
+        day, year = agreement.stage_one_end, 0
+        while day < today:
+            InterimEvaluation.objects.create(
+                agreement=agreement, date=day, participants=participants_on(municipality, day),
+                note=("I etapi lõpu" if year == 0 else "Iga-aastane") + " vahehindamine (näidisandmed)",
+            )
+            year += 1
+            day = add_months(agreement.stage_one_end + timedelta(days=1), 12 * year) - timedelta(days=1)
     return agreement
 
 

@@ -18,6 +18,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality
@@ -46,7 +47,7 @@ class Delivery(models.Model):
     *osalemise leht*). A group session is several deliveries sharing ``session_key``."""
 
     class Source(models.TextChoices):
-        FORM = "form", _("form")
+        FORM = "form", pgettext_lazy("delivery source", "form")
         GRID = "grid", _("week grid")
         IMPORT = "import", _("import")
 

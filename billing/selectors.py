@@ -23,6 +23,7 @@ from .models import (
     Delivery,
     FundingAgreement,
     Invoice,
+    MonthState,
     Status,
 )
 
@@ -70,6 +71,23 @@ def problem_deliveries(municipality: Municipality, month: dt.date) -> QuerySet[D
     return month_deliveries(municipality, month).filter(
         status__in=[Status.ERROR, Status.WARNING, Status.ACCEPTED]
     ).order_by("status", "date", "pk")
+
+
+def municipalities_with_accepted_month(month: dt.date) -> set[int]:
+    """Ids of the municipalities whose ``month`` SKA has accepted (its deliveries are corrected
+    only by an adjustment in a later month)."""
+    return set(
+        BillingMonth.objects.filter(month=month_start(month), state=MonthState.ACCEPTED).values_list(
+            "municipality_id", flat=True
+        )
+    )
+
+
+def adjustments_invoiced_in(municipality: Municipality, month: dt.date) -> QuerySet[Adjustment]:
+    """Corrections of accepted months that go (or went) into the invoice of ``month``."""
+    return Adjustment.objects.filter(municipality=municipality, month=month_start(month)).select_related(
+        "delivery__case__person", "delivery__component"
+    ).order_by("original_month", "delivery__date", "pk")
 
 
 def totals_by_component(municipality: Municipality, month: dt.date):

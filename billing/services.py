@@ -210,6 +210,26 @@ def case_management_fee(*, municipality: Municipality, month: dt.date) -> Decima
     return round_cents(agreement.monthly_fee * participants / agreement.planned_places)
 
 
+def invoice_preview(*, municipality: Municipality, month: dt.date) -> dict:
+    """What closing ``month`` now would invoice: the fee (None, with the reason, when it cannot
+    be computed yet), the month's delivery lines and the adjustments from earlier months."""
+    month = month_start(month)
+    try:
+        fee, fee_problem = case_management_fee(municipality=municipality, month=month), ""
+    except BillingError as error:
+        fee, fee_problem = None, error.message
+    components = Delivery.objects.filter(
+        municipality=municipality, date__gte=month, date__lte=month_end(month)
+    ).aggregate(s=Sum("amount"))["s"] or ZERO
+    adjustments = Adjustment.objects.filter(municipality=municipality, month=month).aggregate(
+        s=Sum("amount")
+    )["s"] or ZERO
+    return {
+        "fee": fee, "fee_problem": fee_problem, "components": components, "adjustments": adjustments,
+        "total": (fee or ZERO) + components + adjustments,
+    }
+
+
 # --- Month end
 
 #: The invoice's figures in one statement over one scan of the month: the per-person report is

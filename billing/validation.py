@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Municipality
 from cases.models import Case
@@ -225,15 +226,27 @@ def reasons_from(counts) -> list[str]:
     errors, warnings, not_participant, unpriced = counts
     reasons = []
     if errors:
-        reasons.append(_("%(n)s deliveries have errors.") % {"n": errors})
+        reasons.append(
+            ngettext("%(n)s delivery has errors.", "%(n)s deliveries have errors.", errors) % {"n": errors}
+        )
     if warnings:
-        reasons.append(_("%(n)s warnings have not been accepted.") % {"n": warnings})
+        reasons.append(
+            ngettext("%(n)s warning has not been accepted.", "%(n)s warnings have not been accepted.", warnings)
+            % {"n": warnings}
+        )
     if not_participant:
         reasons.append(
-            _("%(n)s persons have deliveries dated outside their participation.") % {"n": not_participant}
+            ngettext(
+                "%(n)s person has deliveries dated outside their participation.",
+                "%(n)s persons have deliveries dated outside their participation.",
+                not_participant,
+            )
+            % {"n": not_participant}
         )
     if unpriced:
-        reasons.append(_("%(n)s deliveries have no price.") % {"n": unpriced})
+        reasons.append(
+            ngettext("%(n)s delivery has no price.", "%(n)s deliveries have no price.", unpriced) % {"n": unpriced}
+        )
     return reasons
 
 

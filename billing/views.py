@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import KOV_ROLES, Role
@@ -98,7 +99,10 @@ def my_attendance(request):
                 if not error.rows:
                     messages.error(request, error.message)
             else:
-                messages.success(request, _("%(n)s sessions recorded.") % {"n": len(drafts)})
+                messages.success(
+                    request,
+                    ngettext("%(n)s session recorded.", "%(n)s sessions recorded.", len(drafts)) % {"n": len(drafts)},
+                )
                 return redirect(f"{reverse('billing:my_attendance')}?week={monday.isoformat()}")
         if errors:
             messages.error(request, _("Nothing was saved: correct the marked cells."))
@@ -132,6 +136,7 @@ def delivery_list(request):
     page = Paginator(qs.order_by("-date", "-pk"), 50).get_page(request.GET.get("page"))
     return render(request, "billing/delivery_list.html", {
         "page": page, "month": month, "search": search,
+        "accepted_kovs": selectors.municipalities_with_accepted_month(month),
         "previous": add_months(month, -1), "next": add_months(month, 1),
     })
 
@@ -258,11 +263,13 @@ def import_attendance(request):
         except imports.ImportRefused as error:
             refused = error.lines
         else:
-            messages.success(
-                request,
-                _("%(created)s sessions imported, %(skipped)s already recorded.")
-                % {"created": result.created, "skipped": result.skipped},
-            )
+            imported = ngettext(
+                "%(n)s session imported.", "%(n)s sessions imported.", result.created
+            ) % {"n": result.created}
+            skipped = ngettext(
+                "%(n)s was already recorded.", "%(n)s were already recorded.", result.skipped
+            ) % {"n": result.skipped}
+            messages.success(request, f"{imported} {skipped}")
             return redirect("billing:delivery_list")
     return render(request, "billing/import.html", {"form": form, "refused": refused, "columns": imports.COLUMNS})
 
@@ -291,6 +298,7 @@ def month_end(request):
     today = timezone.localdate()
     state = selectors.month_state(kov, month)
     charts = dashboards.month_end_charts(municipality=kov, month=month)
+    closable_from = add_months(month, 1)
     context = {
         "municipality": kov,
         "month": month,
@@ -299,10 +307,14 @@ def month_end(request):
         "state": state,
         "locked": bool(state and state.is_locked),
         "can_reopen": bool(state and state.state in (MonthState.CLOSED, MonthState.RETURNED)),
+        "closable_from": closable_from,
+        "has_ended": today >= closable_from,
         "blockers": validation.month_blockers(kov, month),
         "problems": selectors.problem_deliveries(kov, month)[:200],
         "by_component": selectors.totals_by_component(kov, month),
         "by_provider": selectors.totals_by_provider(kov, month),
+        "adjustments": selectors.adjustments_invoiced_in(kov, month),
+        "preview": services.invoice_preview(municipality=kov, month=month),
         "charts": charts,
         "person_page": Paginator(charts["person_rows"], 25).get_page(request.GET.get("page")),
         "invoices": state.invoices.order_by("-version") if state else [],
@@ -340,7 +352,11 @@ def month_recheck(request):
     except services.BillingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Checked again; %(n)s deliveries changed.") % {"n": changed})
+        messages.success(
+            request,
+            ngettext("Checked again; %(n)s delivery changed.", "Checked again; %(n)s deliveries changed.", changed)
+            % {"n": changed},
+        )
     return _back_to_month(month)
 
 
