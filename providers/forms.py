@@ -1,18 +1,23 @@
 from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from components.models import Component
 
 from .models import Contract, ContractPrice, Provider
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+def date_input() -> forms.DateInput:
+    """A new date widget for each field: a shared instance carries one form's state
+    (e.g. its error styling) into every other form."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProviderForm(forms.ModelForm):
     works_offered = SimpleArrayField(
         forms.CharField(max_length=100),
-        label=_("works offered"),
+        label=capfirst(_("works offered")),
         required=False,
         help_text=_(
             "Work the provider offers, separated by commas, e.g. sewing, cleaning, packing."
@@ -44,22 +49,26 @@ class ProviderForm(forms.ModelForm):
 
 
 class SpecialistForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=200)
+    name = forms.CharField(label=capfirst(_("name")), max_length=200)
     qualification = forms.CharField(
-        label=_("qualification"),
+        label=capfirst(_("qualification")),
         max_length=200,
         required=False,
         help_text=_("E.g. rehabilitation specialist, activity instructor."),
     )
-    valid_from = forms.DateField(label=_("valid from"), required=False, widget=DATE)
-    valid_to = forms.DateField(label=_("valid until"), required=False, widget=DATE)
+    valid_from = forms.DateField(
+        label=capfirst(_("valid from")), required=False, widget=date_input()
+    )
+    valid_to = forms.DateField(
+        label=capfirst(_("valid until")), required=False, widget=date_input()
+    )
 
 
 class ContractForm(forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["number", "start", "end", "maximum_amount", "procurement_reference"]
-        widgets = {"start": DATE, "end": DATE}
+        widgets = {"start": date_input(), "end": date_input()}
 
 
 class PriceForm(forms.ModelForm):
@@ -72,7 +81,7 @@ class PriceForm(forms.ModelForm):
             "valid_from",
             "valid_to",
         ]
-        widgets = {"valid_from": DATE, "valid_to": DATE}
+        widgets = {"valid_from": date_input(), "valid_to": date_input()}
 
     def __init__(self, *args, on=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,17 +93,21 @@ class PriceForm(forms.ModelForm):
 
 class ChangePriceForm(forms.Form):
     from_date = forms.DateField(
-        label=_("new price from"),
-        widget=DATE,
+        label=capfirst(_("new price from")),
+        widget=date_input(),
         help_text=_("The current price ends the day before."),
     )
     unit_price_individual = forms.DecimalField(
-        label=_("individual unit price"),
+        label=capfirst(_("individual unit price")),
         max_digits=12,
         decimal_places=2,
         min_value=0,
         required=False,
     )
     unit_price_group = forms.DecimalField(
-        label=_("group unit price"), max_digits=12, decimal_places=2, min_value=0, required=False
+        label=capfirst(_("group unit price")),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
     )

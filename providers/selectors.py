@@ -4,9 +4,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Role
 from accounts.permissions import MONEY_ROLES, scope
+from accounts.templatetags.tugi import money
 from components.models import Component
 
 from .models import Contract, ContractPrice, DefaultPrice, Provider
@@ -96,6 +100,10 @@ def offered_components(provider: Provider) -> list[Component]:
     return sorted(components, key=lambda c: (c.order, c.code))
 
 
+#: simple-history's own labels of a history record are English only ("Created", …).
+HISTORY_ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
 def _changes(record) -> list[str]:
     previous = record.prev_record
     if record.history_type == "+" or previous is None:
@@ -104,16 +112,19 @@ def _changes(record) -> list[str]:
     model = record.instance_type
     lines = []
     for change in delta.changes:
-        label = model._meta.get_field(change.field).verbose_name
+        label = capfirst(model._meta.get_field(change.field).verbose_name)
         lines.append(f"{label}: {_show(change.old)} → {_show(change.new)}")
     return lines
 
 
 def _show(value) -> str:
+    """A field value in the active locale: dates dd.mm.yyyy, amounts as money, none as “—”."""
     if value is None or value == "":
         return "—"
     if isinstance(value, date):
         return f"{value:%d.%m.%Y}"
+    if isinstance(value, Decimal):
+        return money(value)
     return str(value)
 
 
@@ -132,7 +143,7 @@ def contract_history(contract: Contract) -> list[dict]:
             {
                 "at": record.history_date,
                 "user": record.history_user,
-                "action": record.get_history_type_display(),
+                "action": HISTORY_ACTIONS[record.history_type],
                 "subject": code,
                 "changes": _changes(record),
                 "summary": "" if code is None else _price_summary(record),
@@ -142,12 +153,16 @@ def contract_history(contract: Contract) -> list[dict]:
 
 
 def _price_summary(record) -> str:
-    end = _show(record.valid_to)
-    parts = [f"{_show(record.valid_from)}–{end}"]
+    """E.g. “01.12.2026–31.12.2027, individual 27,50 €” or “from 01.12.2026, group 11,00 €”."""
+    if record.valid_to is None:
+        period = gettext("from %(date)s") % {"date": _show(record.valid_from)}
+    else:
+        period = f"{_show(record.valid_from)}–{_show(record.valid_to)}"
+    parts = [period]
     if record.unit_price_individual is not None:
-        parts.append(f"I {record.unit_price_individual}")
+        parts.append(f"{gettext('individual')} {money(record.unit_price_individual)}")
     if record.unit_price_group is not None:
-        parts.append(f"G {record.unit_price_group}")
+        parts.append(f"{gettext('group')} {money(record.unit_price_group)}")
     return ", ".join(parts)
 
 
