@@ -195,8 +195,8 @@ class AccessLog(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
+        verbose_name = _("record view")
+        verbose_name_plural = _("record views")
         ordering = ["-at"]
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "-at"], name="accesslog_subject")

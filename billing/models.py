@@ -89,13 +89,23 @@ class Delivery(models.Model):
     problems = models.JSONField(_("problems"), default=list, blank=True)
     accepted_reason = models.CharField(_("reason for accepting"), max_length=300, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
     # Filled in by the database trigger from date, start_time and minutes (never by Python).
     slot = DateTimeRangeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["slot"])
@@ -383,8 +393,13 @@ class Adjustment(models.Model):
     )
     amount = models.DecimalField(_("change in amount"), **MONEY)
     reason = models.CharField(_("reason"), max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("adjustment")
