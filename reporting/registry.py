@@ -43,6 +43,9 @@ class ReportKind:
     generate: Generator
     #: For ``scope="subject"``: the subject's model as ``"app_label.ModelName"``.
     subject_model: str = ""
+    #: Does the file hold personal data? Each download of such a file that is not about one
+    #: record (a month's list of people) writes an access-log row about the job itself.
+    personal_data: bool = True
 
     @property
     def content_type(self) -> str:
@@ -60,8 +63,12 @@ def report_kind(
     roles: frozenset,
     scope: Scope,
     subject_model: str = "",
+    personal_data: bool = True,
 ) -> Callable[[Generator], Generator]:
-    """Register the decorated ``generate(job, *, out: BinaryIO, progress) -> filename``."""
+    """Register the decorated ``generate(job, *, out: BinaryIO, progress) -> filename``.
+
+    Every kind is taken to hold personal data (its downloads are logged) unless it says
+    ``personal_data=False``: only aggregates, no person in it."""
     if extension not in CONTENT_TYPES:
         raise ValueError(f"Unknown report extension {extension!r}")
     if scope not in ("municipality_month", "month", "subject", "global"):
@@ -71,7 +78,7 @@ def report_kind(
         if code in _KINDS and _KINDS[code].generate is not generate:
             raise ValueError(f"Report kind {code!r} is registered twice")
         _KINDS[code] = ReportKind(
-            code, label, extension, frozenset(roles), scope, generate, subject_model
+            code, label, extension, frozenset(roles), scope, generate, subject_model, personal_data
         )
         return generate
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -107,6 +108,16 @@ def download(request, pk):
             municipality=job.municipality,
             action=AccessLog.Action.DOWNLOAD,
         )
+    elif not job.subject_id and job.report_kind.personal_data:
+        # A list of many people (e.g. the month's participants): the row names the report
+        # (kind, municipality, month) in the site's language, whoever's UI downloaded it.
+        with translation.override(settings.LANGUAGE_CODE):
+            log_access(
+                request=request,
+                subject=job,
+                municipality=job.municipality,
+                action=AccessLog.Action.DOWNLOAD,
+            )
     return FileResponse(
         handle, as_attachment=True, filename=job.filename, content_type=job.content_type
     )

@@ -22,6 +22,7 @@ from tugi.documents import render_pdf
     extension="pdf",
     roles=frozenset({Role.COORDINATOR, Role.SKA}),
     scope="municipality_month",
+    personal_data=False,
 )
 def invoice_pdf(job, *, out, progress) -> str:
     with translation.override("et"):

@@ -222,6 +222,7 @@ def cost_report(job, *, out, progress) -> str:
     extension="xlsx",
     roles=frozenset({Role.SKA, Role.ADMIN}),
     scope="month",
+    personal_data=False,
 )
 def all_kov_costs(job, *, out, progress) -> str:
     with translation.override("et"):

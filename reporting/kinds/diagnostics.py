@@ -65,6 +65,7 @@ def _users_per_role() -> list[tuple[str, int, int]]:
     extension="pdf",
     roles=frozenset({Role.ADMIN}),
     scope="global",
+    personal_data=False,
 )
 def generate(job, *, out, progress) -> str:
     progress(5, _("Application version"))

@@ -116,3 +116,13 @@ def test_the_access_report_is_offered_on_the_case_file_and_only_to_its_municipal
     client.force_login(ska_user)
     assert client.post(reverse("reporting:request"), data).status_code == 403
     assert not ReportJob.objects.exists()
+
+
+def test_the_change_column_is_headed_with_a_noun_not_the_verb_of_edit_buttons(
+    client, case, case_manager_a, django_capture_on_commit_callbacks
+):
+    # "Change" is also the edit button of other apps ("Muuda"), whose catalogue wins.
+    client.force_login(case_manager_a)
+    text = " ".join(pages_of(ask(client, case, django_capture_on_commit_callbacks)))
+    assert "Aeg Kasutaja Roll Andmed Muudatus" in text
+    assert "Muuda " not in text

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import Sum
+from django.urls import reverse
 
+from accounts.models import AccessLog
 from billing.models import Delivery, Invoice, InvoiceLine
 from billing.services import submit_invoice
 from reporting import services
@@ -191,3 +193,19 @@ def test_a_returned_month_reopened_for_corrections_has_no_cost_report_until_clos
         )
     job.refresh_from_db()
     assert job.status == ReportJob.Status.FAILED and "ei ole veel suletud" in job.error
+
+
+def test_skas_download_of_the_cost_report_is_logged_but_not_the_invoices(
+    client, month, kov_a, ska_user
+):
+    cost_report, invoice_pdf = _current("cost_report", kov_a), _current("invoice_pdf", kov_a)
+    client.force_login(ska_user)
+    for job in (cost_report, invoice_pdf):
+        assert client.get(reverse("reporting:download", args=[job.pk])).status_code == 200
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.municipality, entry.subject, entry.action) == (
+        ska_user,
+        kov_a,
+        cost_report,
+        AccessLog.Action.DOWNLOAD,
+    )

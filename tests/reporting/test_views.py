@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AccessLog
 from reporting import services
@@ -159,3 +160,55 @@ def test_a_coordinator_does_not_see_the_administrators_diagnostics(
     assert client.get(reverse("reporting:job_detail", args=[job.pk])).status_code == 403
     client.force_login(admin_user)
     assert "Paigalduse diagnostika" in client.get(reverse("reporting:jobs")).content.decode()
+
+
+def test_downloading_the_participants_list_is_logged_with_who_which_municipality_and_report(
+    client, coordinator_a, ska_user, kov_a
+):
+    job = done_job(kind="participants", municipality=kov_a, month=date(2026, 3, 1))
+    url = reverse("reporting:download", args=[job.pk])
+    client.force_login(ska_user)
+    assert client.get(url).status_code == 200
+    client.force_login(coordinator_a)
+    client.cookies["django_language"] = "en"
+    assert client.get(url).status_code == 200
+    entries = list(AccessLog.objects.order_by("pk"))
+    assert [(e.user, e.role, e.municipality, e.action) for e in entries] == [
+        (ska_user, "ska", kov_a, AccessLog.Action.DOWNLOAD),
+        (coordinator_a, "coordinator", kov_a, AccessLog.Action.DOWNLOAD),
+    ]
+    assert {(e.subject, e.subject_label) for e in entries} == {
+        (job, "Kuu osalejad · Alfa vald · 03.2026")
+    }
+    assert all(e.at and e.path == url for e in entries)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["questionnaire_copies", "qol_summary", "star_export_csv", "attendance_sheets", "access_log"],
+)
+def test_every_month_report_about_people_logs_its_download(client, coordinator_a, kov_a, kind):
+    job = done_job(kind=kind, municipality=kov_a, month=date(2026, 3, 1))
+    client.force_login(coordinator_a)
+    assert client.get(reverse("reporting:download", args=[job.pk])).status_code == 200
+    assert AccessLog.objects.get().subject == job
+
+
+def test_a_download_refused_to_another_municipality_writes_no_log_row(client, coordinator_b, kov_a):
+    job = done_job(kind="participants", municipality=kov_a, month=date(2026, 3, 1))
+    client.force_login(coordinator_b)
+    assert client.get(reverse("reporting:download", args=[job.pk])).status_code == 404
+    assert not AccessLog.objects.exists()
+
+
+def test_the_months_access_log_shows_who_downloaded_the_participants_list(
+    client, coordinator_a, ska_user, kov_a
+):
+    participants = done_job(kind="participants", municipality=kov_a, month=date(2026, 3, 1))
+    client.force_login(ska_user)
+    client.get(reverse("reporting:download", args=[participants.pk]))
+    today = timezone.localdate()
+    log = done_job(kind="access_log", municipality=kov_a, month=today.replace(day=1))
+    body = log.file.open("rb").read().decode("utf-8-sig")
+    row = body.splitlines()[1].split(";")
+    assert row[1:5] == [str(ska_user), "SKA koordinaator", "laadis alla", str(participants)]
