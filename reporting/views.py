@@ -33,6 +33,7 @@ from .registry import get_kind
 from .subjects import subject_for
 
 PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 20
 
 
 @role_required(Role.SKA, Role.COORDINATOR, Role.ADMIN)
@@ -88,7 +89,9 @@ def job_detail(request, pk):
     context = {"job": job}
     if request.htmx:
         return render(request, "reporting/_job_status.html", context)
-    context["history"] = selectors.history_of(job)[:20]
+    context["page"] = Paginator(selectors.history_of(job), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "reporting/job_detail.html", context)
 
 

@@ -212,3 +212,18 @@ def test_the_months_access_log_shows_who_downloaded_the_participants_list(
     body = log.file.open("rb").read().decode("utf-8-sig")
     row = body.splitlines()[1].split(";")
     assert row[1:5] == [str(ska_user), "SKA koordinaator", "laadis alla", str(participants)]
+
+
+def test_a_jobs_earlier_files_are_paginated_so_none_is_out_of_reach(client, coordinator_a, kov_a):
+    earlier = [
+        ReportJobFactory(municipality=kov_a, status=ReportJob.Status.FAILED, error=f"viga {n}")
+        for n in range(22)
+    ]
+    job = done_job(municipality=kov_a)
+    client.force_login(coordinator_a)
+    url = reverse("reporting:job_detail", args=[job.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "Lehekülg 1 / 2" in first and "Lehekülg 2 / 2" in second
+    shown = {e.pk for e in earlier if f'{reverse("reporting:job_detail", args=[e.pk])}"' in first + second}
+    assert shown == {e.pk for e in earlier}
