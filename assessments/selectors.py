@@ -19,12 +19,15 @@ from decimal import Decimal
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import KOV_ROLES, Role
 from accounts.permissions import get_visible_or_404, has_role
 from cases import selectors as case_selectors
 from cases.models import Case
 from providers.models import Contract, Provider
+from providers.pricing import NoPrice, price_for
 from tugi.money import ZERO, round_cents
 from tugi.workdays import add_months, month_end, month_start
 
@@ -145,6 +148,82 @@ def line_monthly_cost(line: PlanLine) -> Decimal:
     return round_cents(line.monthly_quantity * line.unit_price)
 
 
+@dataclass(frozen=True)
+class PriceEndWarning:
+    """A plan line that runs on past the contract price it was priced with (the price's
+    own end or the contract's end): the budget after ``price_until`` still counts the old
+    unit price, which no contract covers. ``price_until`` is None when no contract price
+    covers the line's start any more; ``reason`` then says why."""
+
+    line: PlanLine
+    price_until: date | None
+    reason: str = ""
+
+    @property
+    def message(self) -> str:
+        names = {"component": self.line.component.code, "provider": self.line.provider}
+        if self.price_until is None:
+            return _(
+                "%(component)s from %(provider)s: no contract price covers this plan line any more. "
+                "%(reason)s The budget still counts the price it was planned with."
+            ) % {**names, "reason": self.reason}
+        return _(
+            "%(component)s from %(provider)s: the contract price is valid until %(date)s, but the plan "
+            "line continues after that. The budget after %(date)s is only an estimate at this price: "
+            "the contract or its price must be renewed, or the plan changed."
+        ) % {**names, "date": date_format(self.price_until, "SHORT_DATE_FORMAT")}
+
+
+def _line_end(line: PlanLine) -> date | None:
+    """The last day of a line within its plan version (None: open-ended)."""
+    return min((d for d in (line.valid_to, line.plan.valid_to) if d is not None), default=None)
+
+
+def price_end_warnings(*, lines: Iterable[PlanLine], until: date) -> list[PriceEndWarning]:
+    """The lines whose contract price ends before they do, within a budget shown up to ``until``.
+
+    A line keeps the unit price found on its start date; when that price (or its
+    contract) ends earlier than the line, the projection after that day has no
+    contract behind it."""
+    warnings = []
+    for line in lines:
+        end = min(d for d in (_line_end(line), until) if d is not None)
+        if end < line.valid_from:
+            continue
+        try:
+            price = price_for(
+                municipality=line.plan.case.municipality, provider=line.provider, component=line.component,
+                on=line.valid_from, form=line.form,
+            )
+        except NoPrice as exc:
+            warnings.append(PriceEndWarning(line, None, str(exc.message)))
+            continue
+        price_until = price.source.effective_end
+        if price_until < end:
+            warnings.append(PriceEndWarning(line, price_until))
+    return warnings
+
+
+def _with_price_context(lines: QuerySet[PlanLine]) -> QuerySet[PlanLine]:
+    return lines.select_related("component", "provider", "plan", "plan__case__municipality").order_by(
+        "valid_from", "component__code", "pk"
+    )
+
+
+def version_price_warnings(*, plan: Plan, until: date) -> list[PriceEndWarning]:
+    """:func:`price_end_warnings` of one version's lines."""
+    return price_end_warnings(lines=_with_price_context(plan.lines.all()), until=until)
+
+
+def budget_price_warnings(*, case: Case, start: date, until: date) -> list[PriceEndWarning]:
+    """:func:`price_end_warnings` of the agreed lines counted in the personal budget from
+    ``start`` to ``until``."""
+    lines = PlanLine.objects.filter(
+        plan__in=plans_in_force(case=case, start=start, end=until), valid_from__lte=until
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    return price_end_warnings(lines=_with_price_context(lines), until=until)
+
+
 # ---------------------------------------------------------------- instruments and assessments
 
 
@@ -166,8 +245,12 @@ def latest_assessment(case: Case) -> Assessment | None:
 
 
 def previous_assessment_of_person(case: Case, *, before: Assessment | None = None) -> Assessment | None:
-    """The person's latest finished assessment, in any of their case files."""
-    qs = Assessment.objects.filter(case__person_id=case.person_id, status=AssessmentStatus.FINISHED)
+    """The person's latest finished assessment in any of their case files of the same municipality
+    (another municipality's assessment is not theirs to see, so it is neither copied nor compared)."""
+    qs = Assessment.objects.filter(
+        case__person_id=case.person_id, case__municipality_id=case.municipality_id,
+        status=AssessmentStatus.FINISHED,
+    )
     if before is not None and before.pk:
         qs = qs.exclude(pk=before.pk)
     return qs.order_by("-assessed_on", "-pk").first()
@@ -340,9 +423,12 @@ class ItemChange:
 
 
 def previous_survey(survey: QolSurvey) -> QolSurvey | None:
-    """The same respondent's survey of this person before this one."""
+    """The same respondent's survey of this person before this one, in the same municipality."""
     return (
-        QolSurvey.objects.filter(case__person_id=survey.case.person_id, respondent=survey.respondent)
+        QolSurvey.objects.filter(
+            case__person_id=survey.case.person_id, case__municipality_id=survey.case.municipality_id,
+            respondent=survey.respondent,
+        )
         .filter(Q(answered_on__lt=survey.answered_on) | Q(answered_on=survey.answered_on, pk__lt=survey.pk))
         .order_by("-answered_on", "-pk")
         .first()

@@ -446,7 +446,12 @@ def _map_domain(domain: InstrumentItem, assessment: Assessment | None) -> Instru
 @transaction.atomic
 def new_version(*, plan: Plan, valid_from: date, reason: str, by: User) -> Plan:
     """A change of an agreed plan: a draft copy (goals and lines) in force from ``valid_from``.
-    Lines that end before it are left out; the others start on it at the price of that day."""
+    Lines that end before it are left out; the others start on it at the price of that day.
+
+    A line with no valid price on that day (its contract or price has ended) is left out
+    too, rather than blocking every change of the plan: the new version's
+    ``lines_left_out`` names them, so the caller can say so and they can be added again
+    from a provider with a contract."""
     case = _lock(plan.case)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require_entered(case)
@@ -479,20 +484,26 @@ def new_version(*, plan: Plan, valid_from: date, reason: str, by: User) -> Plan:
             SubGoal.objects.create(goal=copy, text=sub.text, measure=sub.measure, target_date=sub.target_date)
         for act in goal.activities.all():
             PlanActivity.objects.create(goal=copy, text=act.text, schedule=act.schedule, responsible=act.responsible)
+    left_out = []
     for line in plan.lines.select_related("component", "provider"):
         if line.valid_to and line.valid_to < valid_from:
             continue
         start = max(line.valid_from, valid_from)
         unit_price = line.unit_price
         if start != line.valid_from:
-            unit_price = _price(
-                case=case, provider=line.provider, component=line.component, form=line.form, on=start
-            )
+            try:
+                unit_price = _price(
+                    case=case, provider=line.provider, component=line.component, form=line.form, on=start
+                )
+            except AssessmentError:
+                left_out.append(line)
+                continue
         PlanLine.objects.create(
             plan=new, component=line.component, provider=line.provider, form=line.form,
             monthly_quantity=line.monthly_quantity, valid_from=start, valid_to=line.valid_to,
             unit_price=unit_price,
         )
+    new.lines_left_out = left_out
     return new
 
 

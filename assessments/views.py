@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from accounts.permissions import role_required
 from accounts.services import log_access
 from cases.selectors import search_cases
 from providers.models import Provider
+from tugi.workdays import add_months, month_end, month_start
 
 from . import selectors, services
 from .forms import (
@@ -72,6 +74,11 @@ def _form_page(request, form, *, title, back, case, intro="", submit=None):
 # ---------------------------------------------------------------- the case's plan side
 
 
+def _budget_end(start, months: int):
+    """The last day of a budget table of ``months`` months from the month of ``start``."""
+    return month_end(add_months(month_start(start), months - 1))
+
+
 @plan_readers
 def case_overview(request, pk):
     case = _case(request, pk)
@@ -86,6 +93,9 @@ def case_overview(request, pk):
         plans=plans,
         current_plan=selectors.current_plan(case),
         budget=selectors.budget_months(case=case, start=today, months=6),
+        price_warnings=selectors.budget_price_warnings(
+            case=case, start=month_start(today), until=_budget_end(today, 6)
+        ),
         reviews=selectors.reviews_of(case),
         surveys=case.qol_surveys.select_related("recorded_by").order_by("-answered_on"),
         may_assess=selectors.may_assess(request.user),
@@ -213,6 +223,7 @@ def plan_detail(request, pk):
         request, "plan_detail.html",
         plan=plan, case=plan.case, goals=goals, lines=_plan_lines(plan),
         budget=selectors.budget_months(case=plan.case, start=plan.valid_from, months=12, plan=plan),
+        price_warnings=selectors.version_price_warnings(plan=plan, until=_budget_end(plan.valid_from, 12)),
         versions=plan.case.plans.order_by("-version"),
         reviews=plan.reviews.select_related("reviewed_by").prefetch_related("progress__goal"),
         may_edit=selectors.is_base_specialist(request.user, plan.case),
@@ -376,6 +387,14 @@ def plan_new_version(request, pk):
             _fail(form, error)
         else:
             messages.success(request, _("A new version is made; change it and agree it with the person."))
+            if new.lines_left_out:
+                messages.warning(request, _(
+                    "These components have no valid contract price on %(date)s and were left out of the new "
+                    "version: %(lines)s. Add them again from a provider with a contract in force."
+                ) % {
+                    "date": date_format(new.valid_from, "SHORT_DATE_FORMAT"),
+                    "lines": ", ".join(f"{line.component.code} ({line.provider})" for line in new.lines_left_out),
+                })
             return redirect("assessments:plan_detail", pk=new.pk)
     return _form_page(
         request, form, title=_("Change the plan from a date"), case=plan.case,

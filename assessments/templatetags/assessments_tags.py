@@ -7,7 +7,7 @@ from django.utils import timezone
 from assessments import selectors
 from assessments.models import QolRespondent
 from tugi.charts import chart, series
-from tugi.workdays import add_months
+from tugi.workdays import add_months, month_end, month_start
 
 register = template.Library()
 
@@ -24,6 +24,9 @@ def plan_summary(case) -> dict:
         "this_month": selectors.planned_cost(case=case, month=today),
         "next_month": selectors.planned_cost(case=case, month=add_months(today, 1)),
         "next_month_date": add_months(today, 1),
+        "price_warnings": selectors.budget_price_warnings(
+            case=case, start=month_start(today), until=month_end(add_months(today, 1))
+        ),
     }
 
 

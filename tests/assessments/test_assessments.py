@@ -113,3 +113,28 @@ def test_linking_gives_the_providers_specialists_the_person(case, case_manager_a
     assert list(selectors.base_cases_for(specialist)) == [case]
     assert selectors.is_base_specialist(specialist, case)
     assert specialist.role == Role.PROVIDER
+
+
+def _moved_to_kov_b(case, kov_b, case_manager_b):
+    """The person exits in KOV A and enters again in KOV B, with a new case file there."""
+    from cases.models import Case
+    from tests.cases.factories import EnteredCaseFactory
+
+    Case.objects.filter(pk=case.pk).update(state=CaseState.EXITED, exit_date=date(2026, 3, 31))
+    return EnteredCaseFactory(
+        person=case.person, municipality=kov_b, case_manager=case_manager_b, entry_date=date(2026, 4, 10)
+    )
+
+
+def test_another_municipalitys_assessment_is_neither_copied_nor_compared(case, case_manager_a, kov_b, case_manager_b):
+    first = assess(case, by=case_manager_a, level=3)
+    answer = first.answers.get(item__code="housing")
+    answer.notes = "Elab üksi üürikorteris"
+    answer.save()
+    elsewhere = _moved_to_kov_b(case, kov_b, case_manager_b)
+
+    assessment = services.start_assessment(case=elsewhere, on=date(2026, 4, 20), by=case_manager_b)
+
+    assert assessment.previous is None
+    housing = assessment.answers.get(item__code="housing")
+    assert housing.level is None and housing.notes == "" and housing.sources == []

@@ -185,3 +185,21 @@ def test_agreed_versions_never_overlap_in_postgresql(ready_case, specialist):
             case=ready_case, version=2, valid_from=date(2026, 6, 1), made_by=specialist,
             status=PlanStatus.AGREED, agreed_on=date(2026, 5, 1),
         )
+
+
+def test_a_new_version_leaves_out_lines_with_no_price_on_its_start_and_names_them(
+    ready_case, specialist, base_provider, kov_a
+):
+    from tests.assessments.factories import additional_provider_for
+
+    longer = additional_provider_for(kov_a, name="OÜ Pikk leping", period=(date(2026, 1, 1), date(2027, 12, 31)))
+    v1 = draft_plan(ready_case, by=specialist)
+    line(v1, "L01", base_provider, hours="10")  # the base provider's contract ends on 31.12.2026
+    line(v1, "L13", longer, hours="4")
+    services.agree_plan(plan=v1, agreed_on=date(2026, 1, 30))
+
+    v2 = services.new_version(plan=v1, valid_from=date(2027, 1, 1), reason="Uus aasta", by=specialist)
+
+    assert [(ln.component.code, ln.valid_from) for ln in v2.lines.all()] == [("L13", date(2027, 1, 1))]
+    assert [ln.component.code for ln in v2.lines_left_out] == ["L01"]
+    assert v2.goals.count() == 1

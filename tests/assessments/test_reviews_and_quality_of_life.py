@@ -95,3 +95,25 @@ def test_a_survey_needs_every_answer_and_is_recorded_once_per_occasion(case, cas
             case=case, occasion="entry", respondent="person", answered_on=date(2026, 1, 16),
             answers=_answers(3), notes="", by=case_manager_a,
         )
+
+
+def test_a_survey_is_not_compared_with_another_municipalitys_survey(case, case_manager_a, kov_b, case_manager_b):
+    from cases.models import Case, CaseState
+    from tests.cases.factories import EnteredCaseFactory
+
+    services.record_survey(
+        case=case, occasion=QolOccasion.ENTRY, respondent=QolRespondent.PERSON, answered_on=date(2026, 1, 15),
+        answers=_answers(2), notes="", by=case_manager_a,
+    )
+    Case.objects.filter(pk=case.pk).update(state=CaseState.EXITED, exit_date=date(2026, 3, 31))
+    elsewhere = EnteredCaseFactory(
+        person=case.person, municipality=kov_b, case_manager=case_manager_b, entry_date=date(2026, 4, 10)
+    )
+    entry_b = services.record_survey(
+        case=elsewhere, occasion=QolOccasion.ENTRY, respondent=QolRespondent.PERSON, answered_on=date(2026, 4, 15),
+        answers=_answers(4), notes="", by=case_manager_b,
+    )
+
+    before, rows = selectors.survey_rows(entry_b)
+    assert before is None
+    assert all(row.previous_level is None for row in rows)

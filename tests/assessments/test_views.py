@@ -169,3 +169,25 @@ def test_my_persons_takes_the_same_number_of_queries_for_more_persons(
     with django_assert_max_num_queries(len(one)):
         page = client.get(reverse("assessments:my_persons")).content.decode()
     assert page.count("/assessments/case/") == 6
+
+
+def test_a_new_version_page_names_the_components_left_out_for_want_of_a_price(client, specialist, agreed):
+    # Both contracts of ``agreed`` end on 31.12.2026: from 2027 no line has a price.
+    client.force_login(specialist)
+    response = client.post(
+        reverse("assessments:plan_new_version", args=[agreed.pk]),
+        {"valid_from": "2027-01-01", "reason": "Lepingud lõppesid"}, follow=True,
+    )
+    page = response.content.decode()
+    new = agreed.case.plans.get(version=2)
+    assert response.redirect_chain[-1][0] == reverse("assessments:plan_detail", args=[new.pk])
+    assert not new.lines.exists()
+    assert "jäid uuest versioonist välja: L01 (MTÜ Baastugi), L13 (OÜ Lisatugi)" in page
+
+
+def test_finishing_an_assessment_asks_for_confirmation_first(client, case, case_manager_a):
+    client.force_login(case_manager_a)
+    client.post(reverse("assessments:assessment_start", args=[case.pk]))
+    page = client.get(reverse("assessments:assessment_edit", args=[case.assessments.get().pk])).content.decode()
+    finish = next(tag for tag in page.split("<button") if 'name="finish"' in tag)
+    assert "return confirm(" in finish and "Kas lõpetada hindamine?" in finish

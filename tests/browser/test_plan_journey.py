@@ -56,8 +56,11 @@ def test_an_action_plan_from_assessment_to_a_later_version(page, reference_data,
         label="3 — ulatuslik toetus"
     )
     page.get_by_label("Kokkuvõte").fill("Vajab tuge igapäevaelus ja liikumisel.")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Lõpeta hindamine").click()
     expect(page.get_by_text("Hindamine on lõpetatud")).to_be_visible()
+    assert asked and asked[0].startswith("Kas lõpetada hindamine?")
     expect(page.get_by_test_id("assessment-status")).to_have_text("lõpetatud")
 
     page.get_by_role("link", name="Hindamised ja plaanid").click()
