@@ -418,6 +418,12 @@ class PlanLine(models.Model):
     def __str__(self) -> str:
         return f"{self.component.code} · {self.provider} · {self.monthly_quantity} h"
 
+    @property
+    def ends_on(self):
+        """The last day the line is in force: its own end or its plan version's, the earlier."""
+        ends = [day for day in (self.valid_to, self.plan.valid_to) if day]
+        return min(ends) if ends else None
+
     def clean(self) -> None:
         super().clean()
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:

@@ -481,8 +481,9 @@ def my_persons(request):
         pk__in=base.values("pk")
     ).order_by("person__last_name")
     page = Paginator(base, PAGE_SIZE).get_page(request.GET.get("page"))
+    additional_page = Paginator(additional, PAGE_SIZE).get_page(request.GET.get("apage"))
     return _page(
-        request, "my_persons.html", page=page, additional=additional[:PAGE_SIZE * 4], search=search,
+        request, "my_persons.html", page=page, additional=additional_page, search=search,
     )
 
 

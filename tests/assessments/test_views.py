@@ -1,5 +1,6 @@
 """Who sees and edits what, through the pages."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -191,3 +192,45 @@ def test_finishing_an_assessment_asks_for_confirmation_first(client, case, case_
     page = client.get(reverse("assessments:assessment_edit", args=[case.assessments.get().pk])).content.decode()
     finish = next(tag for tag in page.split("<button") if 'name="finish"' in tag)
     assert "return confirm(" in finish and "Kas lõpetada hindamine?" in finish
+
+
+def _agreed_plan_with_additional_line(case, *, case_manager, base_provider, other_provider, specialist):
+    assess(case, by=case_manager, on=date(2026, 1, 20))
+    link(case, base_provider, by=case_manager, on=date(2026, 1, 21))
+    plan = draft_plan(case, by=specialist)
+    services.add_line(
+        plan=plan, component=component("L13"), provider=other_provider, form="I",
+        monthly_quantity=Decimal("4"), valid_from=date(2026, 2, 1),
+    )
+    services.agree_plan(plan=plan, agreed_on=date(2026, 1, 30))
+    return plan
+
+
+def test_an_additional_providers_line_of_an_ended_version_shows_the_versions_end(
+    client, agreed, specialist, other_provider
+):
+    new = services.new_version(plan=agreed, valid_from=date(2026, 6, 1), reason="Muudatus", by=specialist)
+    services.agree_plan(plan=new, agreed_on=date(2026, 5, 20))
+    client.force_login(specialist_of(other_provider, username="lisa_spets"))
+    page = client.get(reverse("assessments:provider_person", args=[agreed.case.pk])).content.decode()
+    assert "01.02.2026–31.05.2026" in page
+    assert "01.06.2026–<" in page  # the new version's line runs on
+
+
+def test_persons_with_our_components_are_paginated_not_cut_off(
+    client, monkeypatch, agreed, kov_a, case_manager_a, base_provider, other_provider, specialist
+):
+    second = EnteredCaseFactory(municipality=kov_a, case_manager=case_manager_a)
+    _agreed_plan_with_additional_line(
+        second, case_manager=case_manager_a, base_provider=base_provider,
+        other_provider=other_provider, specialist=specialist,
+    )
+    monkeypatch.setattr("assessments.views.PAGE_SIZE", 1)
+    client.force_login(specialist_of(other_provider, username="lisa_spets"))
+    first = client.get(reverse("assessments:my_persons")).content.decode()
+    person_link = re.compile(r'href="/assessments/mine/\d+/"')
+    assert len(person_link.findall(first)) == 1 and "apage=2" in first
+    following = client.get(reverse("assessments:my_persons"), {"apage": 2}).content.decode()
+    assert len(person_link.findall(following)) == 1
+    shown = {agreed.case.person.last_name in first + following, second.person.last_name in first + following}
+    assert shown == {True}
