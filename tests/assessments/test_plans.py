@@ -1,11 +1,13 @@
 """Plans: made after an assessment by the base-support specialist, lines priced from the
 contract, agreed with the person, changed by new versions from a date."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from assessments import selectors, services
 from assessments.models import Plan, PlanStatus
@@ -76,6 +78,10 @@ def test_a_provider_without_a_contract_for_the_component_is_refused(ready_case, 
         line(plan, "L17", other_provider)
     assert error.value.field == "provider"
     assert not plan.lines.exists()
+    with translation.override("et"), pytest.raises(AssessmentError) as estonian:
+        line(plan, "L17", other_provider)
+    # The reason is its own sentence: no capital letter after a colon in Estonian.
+    assert re.search(r"lepingut komponendile L17\. [A-ZÕÄÖÜ]", str(estonian.value)), str(estonian.value)
 
 
 def test_a_base_component_from_another_provider_is_refused(ready_case, specialist, kov_a):
