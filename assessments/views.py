@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -167,9 +169,10 @@ def link_provider(request, pk):
     on = timezone.localdate()
     providers = selectors.contracted_base_providers(municipality=case.municipality, on=on)
     form = LinkForm(request.POST or None, providers=providers)
+    current = case.base_provider_links.filter(valid_to__isnull=True).select_related("provider").first()
     if request.method == "POST" and form.is_valid():
         try:
-            services.link_base_provider(
+            link = services.link_base_provider(
                 case=case, provider=form.cleaned_data["provider"], on=form.cleaned_data["valid_from"],
                 choice_explained=form.cleaned_data["choice_explained"], notes=form.cleaned_data["notes"],
                 by=request.user,
@@ -178,11 +181,22 @@ def link_provider(request, pk):
             _fail(form, error)
         else:
             messages.success(request, _("The person is linked to the base-support provider."))
+            if current:
+                messages.info(
+                    request,
+                    _("The link to %(provider)s ended on %(date)s; its specialists no longer see the person.")
+                    % {"provider": current.provider, "date": date_format(link.valid_from - timedelta(days=1), "SHORT_DATE_FORMAT")},
+                )
             return redirect("assessments:case", pk=case.pk)
+    intro = _("Present the area's base-support providers to the person and choose one together.")
+    if current:
+        intro += " " + _(
+            "The person's base-support provider is now %(provider)s (from %(date)s). The new link ends "
+            "that one the day before it starts, and %(provider)s's specialists then lose access to the person."
+        ) % {"provider": current.provider, "date": date_format(current.valid_from, "SHORT_DATE_FORMAT")}
     return _form_page(
         request, form, title=_("Link to a base-support provider"), case=case,
-        back=("assessments:case", case.pk),
-        intro=_("Present the area's base-support providers to the person and choose one together."),
+        back=("assessments:case", case.pk), intro=intro,
     )
 
 

@@ -5,9 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from assessments import services
 from assessments.models import Plan, PlanLine
@@ -234,3 +236,24 @@ def test_persons_with_our_components_are_paginated_not_cut_off(
     assert len(person_link.findall(following)) == 1
     shown = {agreed.case.person.last_name in first + following, second.person.last_name in first + following}
     assert shown == {True}
+
+
+def test_changing_the_base_provider_says_the_old_link_ends_and_its_specialists_lose_access(
+    client, case, case_manager_a, base_provider, kov_a
+):
+    from tests.assessments.factories import base_provider_for
+
+    link(case, base_provider, by=case_manager_a)
+    other = base_provider_for(kov_a, name="MTÜ Teine Tugi")
+    client.force_login(case_manager_a)
+    url = reverse("assessments:link_provider", args=[case.pk])
+    # The providers offered are those with a contract in force today (the factory's run through 2026).
+    with translation.override("et"), time_machine.travel(date(2026, 11, 28)):
+        form_page = client.get(url).content.decode()
+        assert "Isiku baastoe osutaja on praegu MTÜ Baastugi (alates 21.01.2026)" in form_page
+        response = client.post(
+            url, {"provider": other.pk, "valid_from": "2026-11-01", "choice_explained": "on"}, follow=True
+        )
+    page = response.content.decode()
+    assert "Seos teenuseosutajaga MTÜ Baastugi lõppes 31.10.2026" in page
+    assert case.base_provider_links.get(provider=base_provider).valid_to == date(2026, 10, 31)
