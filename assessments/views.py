@@ -246,7 +246,11 @@ def plan_detail(request, pk):
 
 
 def _providers_for_lines(plan):
-    return Provider.objects.filter(contracts__municipality=plan.case.municipality).distinct().order_by("name")
+    """Providers with a contract with the municipality in force some time during the plan."""
+    contracts = {"contracts__municipality": plan.case.municipality, "contracts__end__gte": plan.valid_from}
+    if plan.valid_to:
+        contracts["contracts__start__lte"] = plan.valid_to
+    return Provider.objects.filter(**contracts).distinct().order_by("name")
 
 
 @specialists

@@ -257,3 +257,17 @@ def test_changing_the_base_provider_says_the_old_link_ends_and_its_specialists_l
     page = response.content.decode()
     assert "Seos teenuseosutajaga MTÜ Baastugi lõppes 31.10.2026" in page
     assert case.base_provider_links.get(provider=base_provider).valid_to == date(2026, 10, 31)
+
+
+def test_the_line_form_offers_only_providers_with_a_contract_during_the_plan(
+    client, case, case_manager_a, base_provider, specialist, kov_a
+):
+    from tests.assessments.factories import additional_provider_for
+
+    additional_provider_for(kov_a, name="MTÜ Lõppenud Leping", period=(date(2025, 1, 1), date(2025, 12, 31)))
+    assess(case, by=case_manager_a, on=date(2026, 1, 20))
+    link(case, base_provider, by=case_manager_a)
+    plan = draft_plan(case, by=specialist)
+    client.force_login(specialist)
+    page = client.get(reverse("assessments:line_add", args=[plan.pk])).content.decode()
+    assert "MTÜ Baastugi" in page and "MTÜ Lõppenud Leping" not in page
