@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
+from tugi.errors import DomainError
 from tugi.money import ZERO, hours_from_minutes, line_amount, round_cents
 from tugi.workdays import due_date, month_end, month_start, next_month
 
@@ -38,17 +39,14 @@ SPECIALIST_SQLSTATE = "TU409"
 HOURS = Decimal("0.0001")
 
 
-class BillingError(Exception):
+class BillingError(DomainError):
     """A billing rule refused the change; ``messages`` says why, ``rows`` lists (index, problems)."""
 
     def __init__(self, messages, *, rows=None):
-        self.messages = [messages] if isinstance(messages, str) else [str(m) for m in messages]
+        messages = [messages] if isinstance(messages, str) else [str(m) for m in messages]
+        super().__init__(" ".join(messages))
+        self.messages = messages
         self.rows = rows or []
-        super().__init__("; ".join(self.messages))
-
-    @property
-    def message(self) -> str:
-        return " ".join(self.messages)
 
 
 def locked_message(day: dt.date) -> str:

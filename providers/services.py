@@ -10,18 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
 from components.models import Component
+from tugi.errors import DomainError
 
 from .models import Contract, ContractPrice, Provider, Qualification, Specialist
 
 
-class ProviderError(Exception):
+class ProviderError(DomainError):
     """A change to a provider, contract or price was refused; ``message`` says why,
     ``errors`` (when set) maps form fields to messages."""
 
     def __init__(self, message, *, errors: dict | None = None):
-        self.message = message
+        super().__init__(message)
         self.errors = errors or {}
-        super().__init__(str(message))
 
 
 def _save(obj, *, exclude=None):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, User
 from tugi import workdays
+from tugi.errors import DomainError
 
 from .models import ReportJob
 from .registry import ReportKind, get_kind
@@ -40,12 +41,11 @@ logger = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 
 
-class ReportingError(Exception):
+class ReportingError(DomainError):
     """A report cannot be requested or generated; the message is shown to the user."""
 
     def __init__(self, message):
         super().__init__(str(message))
-        self.message = str(message)
 
 
 def _kind(code: str) -> ReportKind:
