@@ -284,7 +284,7 @@ def load(*, stdout=None) -> dict:
 
     _bind_demo_specialist(providers["mets_baas"])
     if stdout:
-        stdout.write(f"providers: {len(providers)} providers, {len(CONTRACTS)} contracts")
+        stdout.write(f"Teenuseosutajad: {len(providers)}, lepinguid {len(CONTRACTS)}.")
     return {"providers": providers}
 
 
