@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from components.models import Component, Form
 from providers.models import Provider
+from tugi.forms import LocalizedDecimalsMixin
 
 from .models import (
     Assessment,
@@ -160,7 +161,7 @@ class ActivityForm(forms.Form):
     )
 
 
-class LineForm(forms.Form):
+class LineForm(LocalizedDecimalsMixin, forms.Form):
     component = forms.ModelChoiceField(label=_("Component"), queryset=Component.objects.none())
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none())
     form = forms.ChoiceField(

@@ -4,6 +4,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from components.models import Component
+from tugi.forms import LocalizedDecimalsMixin
 
 from .models import Contract, ContractPrice, Provider
 
@@ -64,14 +65,14 @@ class SpecialistForm(forms.Form):
     )
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(LocalizedDecimalsMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["number", "start", "end", "maximum_amount", "procurement_reference"]
         widgets = {"start": date_input(), "end": date_input()}
 
 
-class PriceForm(forms.ModelForm):
+class PriceForm(LocalizedDecimalsMixin, forms.ModelForm):
     class Meta:
         model = ContractPrice
         fields = [
@@ -91,7 +92,7 @@ class PriceForm(forms.ModelForm):
         self.fields["component"].queryset = components
 
 
-class ChangePriceForm(forms.Form):
+class ChangePriceForm(LocalizedDecimalsMixin, forms.Form):
     from_date = forms.DateField(
         label=capfirst(_("new price from")),
         widget=date_input(),
