@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 
 from .models import (
+    PERSON_DETAILS,
     CaseActivity,
     CaseState,
     Decision,
@@ -54,19 +55,7 @@ class PersonForm(DatedModelForm):
             "birth_date",
             "first_name",
             "last_name",
-            "phone",
-            "email",
-            "registered_address",
-            "actual_address",
-            "language",
-            "disability_degree",
-            "disability_valid_from",
-            "disability_valid_until",
-            "work_ability",
-            "work_ability_valid_from",
-            "work_ability_valid_until",
-            "earlier_assessments",
-            "notes",
+            *PERSON_DETAILS,
         ]
 
     def __init__(self, *args, **kwargs):

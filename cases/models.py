@@ -58,6 +58,25 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("female")
 
 
+#: A person's details besides the code, birth date and names: what the person form edits
+#: after those, and what a new noticing may fill in on a person already on record.
+PERSON_DETAILS = [
+    "phone",
+    "email",
+    "registered_address",
+    "actual_address",
+    "language",
+    "disability_degree",
+    "disability_valid_from",
+    "disability_valid_until",
+    "work_ability",
+    "work_ability_valid_from",
+    "work_ability_valid_until",
+    "earlier_assessments",
+    "notes",
+]
+
+
 class Person(models.Model):
     """A person (isik) in the programme; one row per person across the whole deployment."""
 

@@ -18,6 +18,7 @@ from tugi.errors import DomainError, validated_save
 
 from . import eligibility
 from .models import (
+    PERSON_DETAILS,
     AgendaItem,
     Case,
     CaseActivity,
@@ -87,21 +88,7 @@ def _not_now() -> CaseError:
 
 # Fields of a person on record that a new noticing may fill in when they are still empty
 # (or still at their default); the code, birth date, sex and names are never replaced.
-_FILLABLE = [
-    "phone",
-    "email",
-    "registered_address",
-    "actual_address",
-    "language",
-    "disability_degree",
-    "disability_valid_from",
-    "disability_valid_until",
-    "work_ability",
-    "work_ability_valid_from",
-    "work_ability_valid_until",
-    "earlier_assessments",
-    "notes",
-]
+_FILLABLE = PERSON_DETAILS
 
 
 def _fill_blanks(known: Person, entered: Person) -> bool:
