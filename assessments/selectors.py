@@ -174,11 +174,6 @@ class PriceEndWarning:
         ) % {**names, "date": date_format(self.price_until, "SHORT_DATE_FORMAT")}
 
 
-def _line_end(line: PlanLine) -> date | None:
-    """The last day of a line within its plan version (None: open-ended)."""
-    return min((d for d in (line.valid_to, line.plan.valid_to) if d is not None), default=None)
-
-
 def price_end_warnings(*, lines: Iterable[PlanLine], until: date) -> list[PriceEndWarning]:
     """The lines whose contract price ends before they do, within a budget shown up to ``until``.
 
@@ -187,7 +182,7 @@ def price_end_warnings(*, lines: Iterable[PlanLine], until: date) -> list[PriceE
     contract behind it."""
     warnings = []
     for line in lines:
-        end = min(d for d in (_line_end(line), until) if d is not None)
+        end = min(d for d in (line.ends_on, until) if d is not None)
         if end < line.valid_from:
             continue
         try:

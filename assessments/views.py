@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -500,8 +501,11 @@ def my_persons(request):
     ).order_by("person__last_name")
     page = Paginator(base, PAGE_SIZE).get_page(request.GET.get("page"))
     additional_page = Paginator(additional, PAGE_SIZE).get_page(request.GET.get("apage"))
+    # Each list keeps the other's page and the search when it turns its own page.
     return _page(
         request, "my_persons.html", page=page, additional=additional_page, search=search,
+        base_query=urlencode({"q": search, "apage": additional_page.number}),
+        additional_query=urlencode({"q": search, "page": page.number}),
     )
 
 
