@@ -79,11 +79,30 @@ def _deadline_scope(request):
 
 @staff_only
 def home(request):
-    """The case manager's start page: overdue deadlines, then those due within 14 days."""
+    """The case manager's start page: overdue deadlines, then those due within 14 days, paged."""
     mine, cases = _deadline_scope(request)
     today = _today()
     urgent = deadlines.urgent(deadlines.deadlines_for(cases, today), today)
-    return render(request, "cases/home.html", {"deadlines": urgent, "mine": mine, "today": today})
+    return render(
+        request,
+        "cases/home.html",
+        {
+            "deadlines": Paginator(urgent, DEADLINES_PAGE).get_page(request.GET.get("page")),
+            "mine": mine,
+            "today": today,
+            "query": _query_without(request, "page"),
+        },
+    )
+
+
+#: Deadlines on one page of a list: a whole municipality has thousands (6 930 cases: 4.9 MB).
+DEADLINES_PAGE = 50
+
+
+def _query_without(request, param: str) -> str:
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()
 
 
 @staff_only
@@ -92,13 +111,22 @@ def deadline_list(request):
     today = _today()
     every = deadlines.deadlines_for(cases, today)
     horizon = today.toordinal() + deadlines.SOON_DAYS
-    groups = [
-        (_("Overdue"), [d for d in every if d.overdue]),
-        (
+    lists = {
+        "overdue": (_("Overdue"), [d for d in every if d.overdue]),
+        "soon": (
             _("Due within 14 days"),
             [d for d in every if not d.overdue and d.due.toordinal() <= horizon],
         ),
-        (_("Later"), [d for d in every if d.due.toordinal() > horizon]),
+        "later": (_("Later"), [d for d in every if d.due.toordinal() > horizon]),
+    }
+    groups = [
+        {
+            "title": title,
+            "param": param,
+            "page": Paginator(items, DEADLINES_PAGE).get_page(request.GET.get(param)),
+            "query": _query_without(request, param),
+        }
+        for param, (title, items) in lists.items()
     ]
     return render(request, "cases/deadlines.html", {"groups": groups, "mine": mine, "today": today})
 
@@ -239,12 +267,21 @@ def _person_window(case) -> dict:
 
 def _history(case) -> list[dict]:
     """Every change of the case file and, while it is the person's current one, of the
-    person: who, when, which fields from what to what."""
+    person: who, when, which fields from what to what.
+
+    One query per kind of record, however long the history: each record is compared with the
+    record before it of the same object, found in the same ordered rows (not with
+    ``prev_record``, a query per row). The person's own records are read from their start, so
+    the first change inside the window still shows what it changed."""
     window = _person_window(case)
-    sources = [
+    since = window.pop("history_date__gt", None)
+    personal = [  # the person's own records: only the changes inside the window are shown
         case.person.history.filter(**window),
-        case.history.all(),
         Relative.history.filter(person_id=case.person_id, **window),
+    ]
+    sources = [
+        *personal,
+        case.history.all(),
         Noticing.history.filter(case_id=case.pk),
         EntryQuestionnaire.history.filter(case_id=case.pk),
         ExitQuestionnaire.history.filter(case_id=case.pk),
@@ -252,25 +289,33 @@ def _history(case) -> list[dict]:
         NetworkMeeting.history.filter(case_id=case.pk),
         Decision.history.filter(meeting__case_id=case.pk),
     ]
+    person = case.person
     rows = []
-    for records in sources:
-        for record in records.select_related("history_user"):
+    for n, records in enumerate(sources):
+        shown_since = since if n < len(personal) else None
+        latest = {}
+        for record in records.select_related("history_user").order_by("history_date", "history_id"):
             meta = record.instance._meta
-            older = record.prev_record
+            key = getattr(record, meta.pk.attname)
+            older, latest[key] = latest.get(key), record
+            if shown_since is not None and record.history_date <= shown_since:
+                continue
             changes = []
             if older is not None:
-                changes = []
                 for change in record.diff_against(older).changes:
                     field = meta.get_field(change.field)
                     changes.append(
                         (field.verbose_name, _shown(field, change.old), _shown(field, change.new))
                     )
+            instance = record.instance
+            if getattr(instance, "person_id", None) == person.pk:
+                instance.person = person  # a case file's name is its person's: not a query per row
             rows.append(
                 {
                     "at": record.history_date,
                     "who": record.history_user,
                     "what": meta.verbose_name,
-                    "label": str(record.instance),
+                    "label": str(instance),
                     "type": HISTORY_TYPES.get(record.history_type, record.history_type),
                     "changes": changes,
                 }
