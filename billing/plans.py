@@ -12,11 +12,12 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from assessments.models import PlanLine, PlanStatus
-from assessments.selectors import plan_lines_on, planned_cost, planned_costs
+from assessments.selectors import plan_lines_on, planned_cost, planned_costs, planned_totals
 from cases.models import Case
 
 __all__ = [
-    "covering_line", "planned_budget", "planned_budgets", "provider_lines", "provider_lines_of_municipality",
+    "covering_line", "planned_budget", "planned_budget_totals", "planned_budgets", "provider_lines",
+    "provider_lines_of_municipality",
 ]
 
 
@@ -38,6 +39,11 @@ def planned_budget(*, case: Case, month: date) -> Decimal:
 def planned_budgets(*, cases: QuerySet[Case], months: list[date]) -> dict[tuple[int, date], Decimal]:
     """The personal budgets of many persons and months, keyed by (case id, month), in one query."""
     return planned_costs(cases=cases, months=months)
+
+
+def planned_budget_totals(*, cases: QuerySet[Case], months: list[date]) -> dict[date, Decimal]:
+    """The personal budgets of many persons summed per month, in one query."""
+    return planned_totals(cases=cases, months=months)
 
 
 def provider_lines(*, provider_id: int, start: date, end: date, case_ids=None) -> QuerySet[PlanLine]:
