@@ -37,6 +37,17 @@ def run_one(name: str) -> dict:
     raise SystemExit(f"benchmark {name} failed:\n{proc.stdout}\n{proc.stderr}")
 
 
+def _merged(sections: list[str]) -> list[str]:
+    """The sections just run, in place of the same titles in the report; the others kept, so a
+    single benchmark can be rerun (``python -m benchmarks close_month``) without losing the rest."""
+    if not REPORT.exists():
+        return sections
+    new = {s.splitlines()[0]: s for s in sections}
+    old = ["## " + part.strip() for part in REPORT.read_text().split("\n## ")[1:]]
+    kept = [new.pop(s.splitlines()[0], s) for s in old]
+    return kept + list(new.values())
+
+
 def main() -> None:
     names = discover(sys.argv[1:])
     if not names:
@@ -59,7 +70,7 @@ def main() -> None:
         f"Last run: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}.\n"
     )
-    REPORT.write_text(header + "\n" + "\n\n".join(sections) + "\n")
+    REPORT.write_text(header + "\n" + "\n\n".join(_merged(sections)) + "\n")
     print(f"wrote {REPORT.relative_to(ROOT)}")
 
 

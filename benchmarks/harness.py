@@ -1,17 +1,23 @@
-"""What every benchmark needs: Django set up on the benchmark database, timing and peak memory."""
+"""What every benchmark needs: Django set up on the benchmark database, timing, peak memory,
+and a cold start (PostgreSQL restarted, the OS page cache dropped, a fresh Python process)."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import subprocess
+import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 BENCH_DATABASE = "tugi_bench"
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django() -> None:
-    """Point Django at a fresh ``tugi_bench`` database and migrate it."""
+def setup_django(*, fresh: bool = True) -> None:
+    """Point Django at the ``tugi_bench`` database; ``fresh`` drops, recreates and migrates it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
     import django
     from django.conf import settings
@@ -19,18 +25,30 @@ def setup_django() -> None:
     django.setup()
     from django.db import connection
 
-    settings.DATABASES["default"]["NAME"] = "postgres"
-    connection.close()
-    connection.settings_dict["NAME"] = "postgres"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    connection.close()
+    if fresh:
+        settings.DATABASES["default"]["NAME"] = "postgres"
+        connection.close()
+        connection.settings_dict["NAME"] = "postgres"
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+        connection.close()
     settings.DATABASES["default"]["NAME"] = BENCH_DATABASE
     connection.settings_dict["NAME"] = BENCH_DATABASE
-    from django.core.management import call_command
+    if fresh:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
+
+
+def queue_tasks_without_running_them() -> None:
+    """What the user waits for in production is the commit and the task *queued* (a worker runs
+    it later). Without REDIS_URL tasks run eagerly inside ``on_commit``, so a timed close would
+    include building its reports; this puts them on Celery's in-memory broker instead."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"
 
 
 def peak_rss_mb() -> float:
@@ -51,3 +69,50 @@ def timer():
         yield elapsed
     finally:
         end = time.perf_counter()
+
+
+def embedded() -> bool:
+    return not os.environ.get("DATABASE_URL")
+
+
+def make_cold() -> list[str]:
+    """Restart PostgreSQL (its shared buffers are empty again) and drop the OS page cache.
+
+    Returns what was done, for the report. The restart needs the embedded server; the page
+    cache needs root (``sync; echo 3 > /proc/sys/vm/drop_caches``). Django's connection is
+    closed first and opens again on the next query."""
+    from django.db import connections
+
+    connections.close_all()
+    done = []
+    if embedded():
+        from config import embedded_db
+
+        embedded_db.stop(ROOT)
+        embedded_db.start(ROOT)
+        done.append("PostgreSQL restarted")
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+        done.append("OS page cache dropped")
+    except OSError:
+        pass
+    return done
+
+
+def run_fresh(code: str) -> dict:
+    """Run ``code`` in a new Python process set up on the existing benchmark database; the code
+    sets ``result`` (a JSON-able dict), which is returned."""
+    program = (
+        "import json\n"
+        "from benchmarks.harness import setup_django\n"
+        "setup_django(fresh=False)\n"
+        f"{code}\n"
+        "print('FRESH-RESULT ' + json.dumps(result, default=str))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True,
+                          env=os.environ)
+    for line in proc.stdout.splitlines():
+        if line.startswith("FRESH-RESULT "):
+            return json.loads(line.removeprefix("FRESH-RESULT "))
+    raise RuntimeError(f"fresh process failed:\n{proc.stdout}\n{proc.stderr}")
