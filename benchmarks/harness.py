@@ -16,8 +16,8 @@ BENCH_DATABASE = "tugi_bench"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django(*, fresh: bool = True) -> None:
-    """Point Django at the ``tugi_bench`` database; ``fresh`` drops, recreates and migrates it."""
+def setup_django(*, fresh: bool = True, database: str = BENCH_DATABASE) -> None:
+    """Point Django at the ``database`` (``tugi_bench``); ``fresh`` drops, recreates and migrates it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
     import django
     from django.conf import settings
@@ -30,11 +30,11 @@ def setup_django(*, fresh: bool = True) -> None:
         connection.close()
         connection.settings_dict["NAME"] = "postgres"
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{database}"')
         connection.close()
-    settings.DATABASES["default"]["NAME"] = BENCH_DATABASE
-    connection.settings_dict["NAME"] = BENCH_DATABASE
+    settings.DATABASES["default"]["NAME"] = database
+    connection.settings_dict["NAME"] = database
     if fresh:
         from django.core.management import call_command
 
