@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum |
 PYTEST_ARGS ?=
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install system-deps run test lint messages compilemessages bench stop-db clean
+.PHONY: install system-deps run test lint messages compilemessages bench bench-national bench-load stop-db clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Tugi needs Python 3.11")'
@@ -44,6 +44,14 @@ messages: install
 
 bench: install
 	$(PY) -m benchmarks
+
+# One part of `make bench` at a time: the national-scale figures, or the load test alone.
+# TUGI_NATIONAL_SCALE / TUGI_LOAD_SCALE (1 = 20 000 participants) and TUGI_LOAD_SECONDS set their size.
+bench-national: install
+	$(PY) -m benchmarks national
+
+bench-load: install
+	$(PY) -m benchmarks load
 
 stop-db: install
 	$(PY) -c 'from pathlib import Path; from config import embedded_db; print("stopped" if embedded_db.stop(Path.cwd()) else "not running")'
