@@ -57,12 +57,20 @@ class Deadline:
     case: Case
     due: date
     overdue: bool
-    url: str
+    meeting_id: int | None = None
     detail: str = ""
 
     @property
     def label(self):
         return LABELS[self.kind]
+
+    @property
+    def url(self) -> str:
+        """Where the deadline is dealt with; worked out only for the deadlines a page shows (a
+        municipality has thousands, and a page shows 50)."""
+        if self.meeting_id is not None:
+            return reverse("cases:meeting_detail", kwargs={"pk": self.case.pk, "meeting_pk": self.meeting_id})
+        return reverse("cases:case_detail", kwargs={"pk": self.case.pk})
 
 
 def _case_deadlines(case: Case) -> list[tuple[str, date]]:
@@ -89,24 +97,20 @@ def deadlines_for(cases_qs: QuerySet[Case], today: date) -> list[Deadline]:
     by_pk = {case.pk: case for case in cases}
     result = []
     for case in cases:
-        url = reverse("cases:case_detail", kwargs={"pk": case.pk})
         for kind, due in _case_deadlines(case):
-            result.append(Deadline(kind, case, due, due < today, url))
+            result.append(Deadline(kind, case, due, due < today))
     decisions = Decision.objects.filter(
         meeting__case__in=list(by_pk), done_on__isnull=True, deadline__isnull=False
     ).select_related("meeting")
     for decision in decisions:
         case = by_pk[decision.meeting.case_id]
-        url = reverse(
-            "cases:meeting_detail", kwargs={"pk": case.pk, "meeting_pk": decision.meeting_id}
-        )
         result.append(
             Deadline(
                 Kind.DECISION,
                 case,
                 decision.deadline,
                 decision.deadline < today,
-                url,
+                decision.meeting_id,
                 decision.text,
             )
         )
@@ -124,12 +128,11 @@ def urgent(deadlines: list[Deadline], today: date) -> list[Deadline]:
 
 def next_deadline(case: Case, today: date) -> Deadline | None:
     """The earliest deadline of one case from its own fields (no queries; decisions not included)."""
-    url = reverse("cases:case_detail", kwargs={"pk": case.pk})
     dates = sorted(_case_deadlines(case), key=lambda kd: kd[1])
     if not dates:
         return None
     kind, due = dates[0]
-    return Deadline(kind, case, due, due < today, url)
+    return Deadline(kind, case, due, due < today)
 
 
 class _PlusMonths(Func):
