@@ -136,6 +136,7 @@ def run() -> dict:
     try:
         for users in (50, 200):
             results[users] = _locust(port, users, users_file, directory)
+        load_average = os.getloadavg()[0]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -146,6 +147,7 @@ def run() -> dict:
         ("server", f"gunicorn, {WORKERS} sync workers, production settings, 127.0.0.1; locust on the same "
                    f"2 cores"),
         ("password check, CPU per login (Argon2id 19 MiB, t=2, p=1)", f"{_login_cpu_ms():.0f} ms"),
+        ("the machine's load average (1 min) when the runs ended, on 2 cores", f"{load_average:.1f}"),
     ]
     verdicts = {}
     for users, stats in results.items():
@@ -161,7 +163,7 @@ def run() -> dict:
                 worst = max(worst, p95)
             ok = p95 <= P95_TARGET_MS and s["Failure Count"] == "0"
             rows.append((f"{users} users — {s['Name']}: n / failures / median / p95 ms",
-                         f"{s['Request Count']} / {s['Failure Count']} / {s['Median Response Time']} / "
+                         f"{s['Request Count']} / {s['Failure Count']} / {float(s['Median Response Time']):.0f} / "
                          f"{p95:.0f} — {'met' if ok else 'NOT met'}"))
         verdicts[users] = (total["Failure Count"] == "0", worst)
     zero50, worst50 = verdicts[50]
@@ -173,7 +175,14 @@ def run() -> dict:
         "row is the rush; a login costs one Argon2id check (the CPU figure above) where Django's "
         "PBKDF2 default cost about 0.2–0.34 s. **Inside each figure:** the HTTP request to gunicorn "
         "on 127.0.0.1 and its full response; locust itself shares the machine's 2 cores with "
-        "gunicorn, PostgreSQL and, while this ran, the other work on the machine."
+        "gunicorn, PostgreSQL and, while this ran, the other work on the machine.\n\n"
+        "**Why the p95 target is missed here.** Every page kind has about the same median: the "
+        "requests wait in gunicorn's queue. A page costs a worker about 30–200 ms of CPU (see the "
+        "national pages above), so 50 users at one request every 2 s need a few cores' worth; on "
+        "this machine, shared with other work (the load average row), the server got a fraction "
+        "of 2 cores and served 7–10 requests a second. The login rush is not the cause: 50 "
+        "logins cost about 1 s of CPU in all with the tuned hasher, and the `login` row queues "
+        "like every other page. 0 errors at 50 and at 200 users."
     )
     return {"rows": rows, "notes": notes}
 
