@@ -68,7 +68,8 @@ def main() -> None:
         "PostgreSQL the app uses (embedded unless DATABASE_URL is set), on a fresh `tugi_bench`\n"
         "database.\n\n"
         f"Last run: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}.\n"
+        f"{os.cpu_count()} cores, Python {platform.python_version()} "
+        f"({', '.join(n.removeprefix('bench_') for n in names)}; a section not rerun keeps its earlier figures).\n"
     )
     REPORT.write_text(header + "\n" + "\n\n".join(_merged(sections)) + "\n")
     print(f"wrote {REPORT.relative_to(ROOT)}")
