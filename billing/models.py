@@ -271,6 +271,32 @@ class BillingMonth(models.Model):
     def is_locked(self) -> bool:
         return self.state in LOCKED_STATES
 
+    #: The one rule of reopening: a month closed but not yet submitted, or returned by SKA.
+    REOPENABLE_STATES = (MonthState.CLOSED, MonthState.RETURNED)
+
+    @property
+    def may_reopen(self) -> bool:
+        """May the coordinator reopen this month for corrections? (Never once SKA has it.)"""
+        return self.state in self.REOPENABLE_STATES
+
+
+#: SKA counts an invoice once the municipality has submitted it, and until SKA returns it.
+COUNTED_INVOICE_STATES = ("submitted", "accepted")
+
+
+class InvoiceQuerySet(models.QuerySet):
+    """The one home of "which invoices count"."""
+
+    def counted_by_ska(self) -> InvoiceQuerySet:
+        """Submitted and accepted versions: every SKA figure, report, chart and maximum-amount
+        figure sums these and nothing else (never closed-unsubmitted, returned or withdrawn)."""
+        return self.filter(state__in=COUNTED_INVOICE_STATES)
+
+    def live(self) -> InvoiceQuerySet:
+        """Versions still standing for their month (not withdrawn by a reopen); at most one
+        per month is closed, submitted or accepted, and older returned ones may remain."""
+        return self.exclude(state=Invoice.State.WITHDRAWN)
+
 
 class Invoice(models.Model):
     """The consolidated invoice (*koondarve*) of one month, one version per close."""
@@ -314,6 +340,8 @@ class Invoice(models.Model):
         blank=True, related_name="+",
     )
     remarks = models.TextField(_("remarks"), blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consolidated invoice")

@@ -17,7 +17,7 @@ from tugi.workdays import add_months, month_end, month_start
 
 from . import plans
 from .models import (
-    LOCKED_STATES,
+    COUNTED_INVOICE_STATES,
     Adjustment,
     BillingMonth,
     Delivery,
@@ -53,7 +53,8 @@ def invoices_for(user) -> QuerySet[Invoice]:
     """Coordinators: their municipality's invoices. SKA: every submitted (and reviewed) version."""
     qs = Invoice.objects.select_related("municipality", "closed_by", "reviewed_by")
     if has_role(user, Role.SKA):
-        return qs.exclude(state__in=[Invoice.State.CLOSED, Invoice.State.WITHDRAWN])
+        # SKA sees what reached it: counted versions and the ones it returned.
+        return qs.filter(state__in=[*COUNTED_INVOICE_STATES, Invoice.State.RETURNED])
     return scope(qs, user, roles=[Role.COORDINATOR, Role.ADMIN])
 
 
@@ -123,18 +124,19 @@ def _usage(total: Decimal, maximum: Decimal) -> dict:
 
 
 def funding_usage(agreement: FundingAgreement) -> dict:
-    """Invoiced so far under the agreement (live invoice versions) against its maximum."""
+    """Invoiced so far under the agreement (the invoices SKA counts) against its maximum."""
     total = Invoice.objects.filter(
         municipality_id=agreement.municipality_id, month__gte=month_start(agreement.start_date)
-    ).exclude(state__in=[Invoice.State.RETURNED, Invoice.State.WITHDRAWN]).aggregate(s=Sum("total"))["s"] or ZERO
+    ).counted_by_ska().aggregate(s=Sum("total"))["s"] or ZERO
     return _usage(total, agreement.maximum_amount)
 
 
 def contract_invoiced(contract: Contract) -> Decimal:
-    """Delivery lines under the contract in closed months, plus their later adjustments."""
-    locked_months = BillingMonth.objects.filter(
-        municipality_id=contract.municipality_id, state__in=LOCKED_STATES
-    ).values("month")
+    """Delivery lines under the contract in months whose invoice SKA counts, plus the
+    adjustments invoiced in such months."""
+    locked_months = Invoice.objects.filter(municipality_id=contract.municipality_id).counted_by_ska().values(
+        "month"
+    )
     delivered = (
         Delivery.objects.filter(contract=contract)
         .annotate(billing_month=TruncMonth("date"))
@@ -349,15 +351,14 @@ def case_budget_months(case: Case, *, today: dt.date, count: int = 12) -> list[d
 
 
 def spend_per_municipality_by_month(*, user, months: list[dt.date]) -> list[dict]:
-    """The invoiced total (live invoice versions the user may see: SKA the submitted ones,
-    a coordinator their own) of each municipality per month; aggregates only, no person
-    appears; one query."""
+    """The invoiced total (the invoices SKA counts, of the municipalities the user may see) of
+    each municipality per month; aggregates only, no person appears; one query."""
     months = [month_start(m) for m in months]
     if not months:
         return []
     sums = (
         invoices_for(user)
-        .exclude(state__in=[Invoice.State.RETURNED, Invoice.State.WITHDRAWN])
+        .counted_by_ska()
         .filter(month__gte=months[0], month__lte=months[-1])
         .values("municipality__name", "municipality__code", "month")
         .annotate(amount=_amount("total"))

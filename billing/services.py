@@ -380,7 +380,7 @@ def reopen_month(*, municipality: Municipality, month: dt.date, by) -> BillingMo
         billing_month = BillingMonth.objects.select_for_update().filter(
             municipality=municipality, month=month_start(month)
         ).first()
-        if billing_month is None or billing_month.state not in (MonthState.CLOSED, MonthState.RETURNED):
+        if billing_month is None or not billing_month.may_reopen:
             raise BillingError(_("Only a closed or returned month can be reopened."))
         billing_month.invoices.filter(state=Invoice.State.CLOSED).update(state=Invoice.State.WITHDRAWN)
         billing_month.state = MonthState.OPEN

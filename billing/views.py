@@ -30,7 +30,7 @@ from .forms import (
     ImportForm,
     ReviewForm,
 )
-from .models import Delivery, Invoice, MonthState
+from .models import Delivery, Invoice
 
 ENTRY_ROLES = (*KOV_ROLES, Role.PROVIDER)
 
@@ -306,7 +306,7 @@ def month_end(request):
         "next": add_months(month, 1),
         "state": state,
         "locked": bool(state and state.is_locked),
-        "can_reopen": bool(state and state.state in (MonthState.CLOSED, MonthState.RETURNED)),
+        "can_reopen": bool(state and state.may_reopen),
         "closable_from": closable_from,
         "has_ended": today >= closable_from,
         "blockers": validation.month_blockers(kov, month),

@@ -25,7 +25,7 @@ def live_invoice(municipality, month: date) -> Invoice | None:
     """The month's invoice as it stands: the newest version that was not withdrawn."""
     return (
         Invoice.objects.filter(municipality=municipality, month=month)
-        .exclude(state=Invoice.State.WITHDRAWN)
+        .live()
         .select_related("billing_month", "closed_by")
         .order_by("-version")
         .first()

@@ -231,7 +231,7 @@ def all_kov_costs(job, *, out, progress) -> str:
         invoices = {
             invoice.municipality_id: invoice
             for invoice in Invoice.objects.filter(month=month)
-            .exclude(state=Invoice.State.WITHDRAWN)
+            .counted_by_ska()
             .order_by("municipality_id", "version")
         }
         months = {m.municipality_id: m for m in BillingMonth.objects.filter(month=month)}
