@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-import xlsxwriter
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +27,7 @@ from reporting.month_data import (
 )
 from reporting.registry import report_kind
 from reporting.services import ReportingError
+from tugi.exports import text, xlsx_workbook
 from tugi.money import ZERO
 
 COST_ROLES = frozenset({Role.COORDINATOR, Role.SKA})
@@ -60,7 +60,7 @@ class _PersonTotals:
 def write_cost_report(out, *, municipality, month, invoice, rows, progress=None) -> dict:
     """Write the report; ``rows`` is an iterable of :func:`reporting.month_data.cost_rows`
     dicts. Returns the totals written (grand total, per component, persons, rows)."""
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    workbook = xlsx_workbook(out)
     f = xlsx_formats(workbook)
     summary = workbook.add_worksheet(_("Summary"))
     sheet = workbook.add_worksheet(_("Components per person"))
@@ -95,13 +95,13 @@ def write_cost_report(out, *, municipality, month, invoice, rows, progress=None)
             if progress and persons % 1000 == 0:
                 progress(min(90, 10 + persons // 100), _("%(n)s persons written") % {"n": persons})
         amount = item["amount"] or ZERO
-        sheet.write_string(row, 0, item["case__person__isikukood"] or "")
-        sheet.write_string(row, 1, item["case__person__last_name"])
-        sheet.write_string(row, 2, item["case__person__first_name"])
-        sheet.write_string(row, 3, item["case__number"])
-        sheet.write_string(row, 4, item["component__code"])
-        sheet.write_string(row, 5, item["component__name"])
-        sheet.write_string(row, 6, item["provider__name"])
+        sheet.write_string(row, 0, text(item["case__person__isikukood"] or ""))
+        sheet.write_string(row, 1, text(item["case__person__last_name"]))
+        sheet.write_string(row, 2, text(item["case__person__first_name"]))
+        sheet.write_string(row, 3, text(item["case__number"]))
+        sheet.write_string(row, 4, text(item["component__code"]))
+        sheet.write_string(row, 5, text(item["component__name"]))
+        sheet.write_string(row, 6, text(item["provider__name"]))
         if item["unit_price"] is None:
             sheet.write_blank(row, 7, None)
         else:
@@ -146,8 +146,8 @@ def write_cost_report(out, *, municipality, month, invoice, rows, progress=None)
     summary.set_column(1, 1, 40)
     summary.set_column(2, 4, 14)
     facts = [
-        (_("Municipality"), municipality.name),
-        (_("Municipality code"), municipality.code),
+        (_("Municipality"), text(municipality.name)),
+        (_("Municipality code"), text(municipality.code)),
         (_("Month"), f"{month:%m.%Y}"),
         (_("Invoice number"), invoice.number),
         (_("Invoice state"), invoice.get_state_display()),
@@ -156,7 +156,7 @@ def write_cost_report(out, *, municipality, month, invoice, rows, progress=None)
     r = 0
     for label, value in facts:
         summary.write_string(r, 0, label, f["bold"])
-        summary.write(r, 1, value)
+        summary.write(r, 1, text(value) if isinstance(value, str) else value)
         r += 1
     for label, value in [
         (_("Case-management fee"), invoice.case_management_fee),
@@ -247,7 +247,7 @@ def all_kov_costs(job, *, out, progress) -> str:
         for line in lines:
             codes.setdefault(line.component.code, line.component.name)
             by_kov.setdefault(line.invoice.municipality_id, {})[line.component.code] = line.amount
-        workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+        workbook = xlsx_workbook(out)
         f = xlsx_formats(workbook)
         sheet = workbook.add_worksheet(_("Municipalities"))
         head = [
@@ -280,8 +280,8 @@ def all_kov_costs(job, *, out, progress) -> str:
         row = 1
         for municipality in Municipality.objects.order_by("name"):
             invoice = invoices.get(municipality.pk)
-            sheet.write_string(row, 0, municipality.code)
-            sheet.write_string(row, 1, municipality.name)
+            sheet.write_string(row, 0, text(municipality.code))
+            sheet.write_string(row, 1, text(municipality.name))
             sheet.write_string(row, 2, str(month_status(months.get(municipality.pk), invoice)))
             if invoice is not None:
                 sheet.write_string(row, 3, invoice.number)
