@@ -22,6 +22,7 @@ from .models import (
     BillingMonth,
     Delivery,
     FundingAgreement,
+    InterimEvaluation,
     Invoice,
     MonthState,
     Status,
@@ -155,6 +156,39 @@ def contract_usages(municipality: Municipality) -> list[dict]:
     return [{"contract": c, **_usage(contract_invoiced(c), c.maximum_amount)} for c in contracts]
 
 
+# --- Funding agreements: the coordinator keeps them, SKA reads them
+
+
+def agreements_for(user) -> QuerySet[FundingAgreement]:
+    """Coordinators: their municipality's agreements; SKA and administrators: every one."""
+    return scope(
+        FundingAgreement.objects.select_related("municipality"), user,
+        roles=[Role.COORDINATOR, Role.SKA, Role.ADMIN],
+    ).order_by("municipality__name", "-start_date")
+
+
+def agreement_history(agreement: FundingAgreement) -> list[dict]:
+    """Who changed what and when in the agreement and its interim evaluations, newest first."""
+    from providers.selectors import HISTORY_ACTIONS, _changes
+
+    records = [(r, None) for r in agreement.history.select_related("history_user")] + [
+        (r, f"{r.date:%d.%m.%Y}")
+        for r in InterimEvaluation.history.filter(agreement_id=agreement.pk).select_related("history_user")
+    ]
+    return sorted(
+        (
+            {
+                "at": record.history_date, "user": record.history_user,
+                "action": HISTORY_ACTIONS[record.history_type], "evaluation": label,
+                "changes": _changes(record),
+            }
+            for record, label in records
+        ),
+        key=lambda e: e["at"],
+        reverse=True,
+    )
+
+
 # --- The coordinator's dashboard: fill rate and the stage I target
 
 
@@ -167,6 +201,21 @@ def agreement_for(municipality: Municipality, month: dt.date) -> FundingAgreemen
         .first()
     )
 
+
+
+def _participating_in(month: dt.date) -> Q:
+    """Case files entered by the month's last day and not exited before its first."""
+    return Q(entry_date__lte=month_end(month)) & (Q(exit_date__isnull=True) | Q(exit_date__gte=month_start(month)))
+
+
+def participants_in_month(municipality: Municipality, month: dt.date) -> int:
+    """The month's participants (a person counts once): the figure of the month-end page's
+    fill-rate table and of the month's invoice."""
+    return (
+        Case.objects.filter(municipality=municipality)
+        .filter(_participating_in(month))
+        .aggregate(n=Count("person", distinct=True))["n"]
+    )
 
 
 def participants_on(municipality: Municipality, day: dt.date) -> int:
@@ -224,11 +273,7 @@ def fill_rate_by_month(*, agreement: FundingAgreement, months: list[dt.date]) ->
     and the stage-I target of 90 % of P; one query."""
     months = [month_start(m) for m in months]
     in_month = {
-        f"m{i}": Count(
-            "person",
-            distinct=True,
-            filter=Q(entry_date__lte=month_end(m)) & (Q(exit_date__isnull=True) | Q(exit_date__gte=m)),
-        )
+        f"m{i}": Count("person", distinct=True, filter=_participating_in(m))
         for i, m in enumerate(months)
     }
     counts = Case.objects.filter(municipality_id=agreement.municipality_id).aggregate(**in_month) if months else {}

@@ -22,4 +22,10 @@ urlpatterns = [
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/submit/", views.invoice_submit, name="invoice_submit"),
     path("invoices/<int:pk>/review/", views.invoice_review, name="invoice_review"),
+    path("funding/", views.agreement_list, name="agreement_list"),
+    path("funding/add/", views.agreement_add, name="agreement_add"),
+    path("funding/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("funding/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
+    path("funding/<int:pk>/evaluations/add/", views.evaluation_add, name="evaluation_add"),
+    path("funding/evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
 ]

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -27,10 +28,12 @@ from .forms import (
     CorrectionForm,
     DeliveryEditForm,
     DeliveryEntryForm,
+    FundingAgreementForm,
     ImportForm,
+    InterimEvaluationForm,
     ReviewForm,
 )
-from .models import Delivery, Invoice
+from .models import Delivery, FundingAgreement, InterimEvaluation, Invoice
 
 ENTRY_ROLES = (*KOV_ROLES, Role.PROVIDER)
 
@@ -434,3 +437,88 @@ def invoice_review(request, pk):
     else:
         messages.success(request, _("Review saved."))
     return redirect("billing:invoice_detail", pk=invoice.pk)
+
+
+# --- Funding agreement and interim evaluations: the coordinator keeps them, SKA reads them
+
+AGREEMENT_READERS = (Role.COORDINATOR, Role.SKA, Role.ADMIN)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@role_required(*AGREEMENT_READERS)
+def agreement_list(request):
+    page = Paginator(selectors.agreements_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "billing/agreement_list.html", {"page": page})
+
+
+@role_required(*AGREEMENT_READERS)
+def agreement_detail(request, pk):
+    agreement = get_visible_or_404(selectors.agreements_for(request.user), pk=pk)
+    context = {
+        "agreement": agreement,
+        "evaluations": agreement.evaluations.order_by("-date"),
+        "history": selectors.agreement_history(agreement),
+        "usage": selectors.funding_usage(agreement),
+        "may_edit": request.user.role == Role.COORDINATOR,
+    }
+    return render(request, "billing/agreement_detail.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def agreement_add(request):
+    return _agreement_form(request, FundingAgreement(municipality=request.user.municipality), _("New funding agreement"))
+
+
+@role_required(Role.COORDINATOR)
+def agreement_edit(request, pk):
+    agreement = get_visible_or_404(selectors.agreements_for(request.user), pk=pk)
+    return _agreement_form(request, agreement, _("Funding agreement %(number)s") % {"number": agreement.number})
+
+
+def _agreement_form(request, agreement, title):
+    form = FundingAgreementForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_funding_agreement(agreement=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Funding agreement saved."))
+            return redirect("billing:agreement_detail", pk=agreement.pk)
+    return render(request, "billing/agreement_form.html", {"form": form, "title": title, "agreement": agreement})
+
+
+@role_required(Role.COORDINATOR)
+def evaluation_add(request, pk):
+    agreement = get_visible_or_404(selectors.agreements_for(request.user), pk=pk)
+    return _evaluation_form(request, InterimEvaluation(agreement=agreement), _("New interim evaluation"))
+
+
+@role_required(Role.COORDINATOR)
+def evaluation_edit(request, pk):
+    evaluation = get_visible_or_404(
+        InterimEvaluation.objects.filter(agreement__in=selectors.agreements_for(request.user)), pk=pk
+    )
+    return _evaluation_form(
+        request, evaluation, _("Interim evaluation of %(date)s") % {"date": f"{evaluation.date:%d.%m.%Y}"}
+    )
+
+
+def _evaluation_form(request, evaluation, title):
+    form = InterimEvaluationForm(request.POST or None, instance=evaluation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_interim_evaluation(evaluation=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Interim evaluation saved."))
+            return redirect("billing:agreement_detail", pk=evaluation.agreement_id)
+    return render(
+        request, "billing/agreement_form.html",
+        {"form": form, "title": title, "agreement": evaluation.agreement},
+    )
