@@ -318,6 +318,7 @@ def month_end(request):
         "by_provider": selectors.totals_by_provider(kov, month),
         "adjustments": selectors.adjustments_invoiced_in(kov, month),
         "preview": services.invoice_preview(municipality=kov, month=month),
+        "participants_in_month": selectors.participants_in_month(kov, month),
         "charts": charts,
         "person_page": Paginator(charts["person_rows"], 25).get_page(request.GET.get("page")),
         "invoices": state.invoices.order_by("-version") if state else [],

@@ -89,3 +89,17 @@ def test_a_refused_close_writes_nothing_not_even_the_months_row(kov_a, coordinat
     with pytest.raises(services.BillingError, match="vahehindamine"):
         services.close_month(municipality=kov_a, month=date(2026, 5, 1), by=coordinator_a, today=date(2026, 6, 2))
     assert not BillingMonth.objects.exists()
+
+
+def test_the_invoices_participants_equal_the_month_end_pages(client, kov_a, coordinator_a):
+    """Participants are the persons taking part in the month (the fill-rate figure), not only
+    those with a session: here two took part and one had sessions."""
+    world = build_world(kov_a)
+    services.record_deliveries(drafts=[world.draft()], by=coordinator_a)
+    invoice = services.close_month(municipality=kov_a, month=date(2026, 4, 1), by=coordinator_a, today=date(2026, 5, 4))
+    client.force_login(coordinator_a)
+    page = client.get("/billing/month-end/?month=2026-04")
+    shown = page.context["participants_in_month"]
+    assert invoice.participants == shown == 2
+    assert page.context["charts"]["fill_rows"][-1]["participants"] == shown
+    assert f'data-testid="participants-in-month">{shown}<' in page.content.decode()
