@@ -21,12 +21,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Role, User
-from billing.models import FundingAgreement, Invoice
+from billing.models import BillingMonth, FundingAgreement, MonthState
 from tugi import workdays
 
 from .models import Reminder
 
 logger = logging.getLogger(__name__)
+
+#: States in which a month's invoice counts as submitted.
+SUBMITTED_STATES = (MonthState.SUBMITTED, MonthState.ACCEPTED)
+
 
 def previous_month(today: date) -> date:
     return workdays.month_start(today.replace(day=1) - date.resolution)
@@ -51,7 +55,9 @@ def _remind(user: User, *, key: str, text: str, url: str = "") -> Reminder | Non
 
 def _submitted(month: date) -> set[int]:
     return set(
-        Invoice.objects.filter(month=month).counted_by_ska().values_list("municipality_id", flat=True)
+        BillingMonth.objects.filter(month=month, state__in=SUBMITTED_STATES).values_list(
+            "municipality_id", flat=True
+        )
     )
 
 

@@ -1,7 +1,7 @@
 """One definition of the invoices SKA counts: submitted and accepted versions only. Every SKA
 figure (the spend chart, the month table, the all-KOV workbook, the maximum amounts) uses it."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -91,11 +91,3 @@ def test_the_all_kov_workbook_sums_only_counted_invoices(
     assert by_code[kov_c.code][3] == invoices[kov_c.code].number
     total = data[-1]
     assert cents(total[9]) == invoices[kov_c.code].total
-
-
-def test_the_reminder_of_a_missing_submission_reads_the_same_definition(three_kovs, kov_a, kov_b):
-    from reporting.schedules import not_submitted
-
-    _invoices, kov_c = three_kovs
-    missing = set(not_submitted(date(2026, 4, 1)))
-    assert {kov_a, kov_b} <= missing and kov_c not in missing
