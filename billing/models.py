@@ -275,7 +275,7 @@ class FundingAgreement(models.Model):
             "name": kov.name, "registry_code": kov.registry_code, "street_address": self.street_address,
             "postal_code": self.postal_code, "city": self.city, "country_code": "EE", "iban": self.iban,
             "contact_name": self.contact_name, "contact_email": self.contact_email or kov.email,
-            "contact_phone": self.contact_phone,
+            "contact_phone": self.contact_phone, "agreement_number": self.number,
         }
 
 

@@ -22,7 +22,7 @@ from accounts.permissions import get_visible_or_404, role_required
 from providers.models import Specialist
 from tugi.workdays import add_months, month_start
 
-from . import dashboards, imports, plans, selectors, services, validation
+from . import dashboards, einvoice, imports, plans, selectors, services, validation
 from .forms import (
     AcceptForm,
     CorrectionForm,
@@ -405,6 +405,15 @@ def invoice_detail(request, pk):
         "review_form": ReviewForm(),
     }
     return render(request, "billing/invoice_detail.html", context)
+
+
+@role_required(Role.COORDINATOR, Role.SKA, Role.ADMIN)
+def invoice_einvoice(request, pk):
+    """The invoice version as a Peppol BIS Billing 3.0 e-invoice (UBL 2.1 XML)."""
+    invoice = get_visible_or_404(selectors.invoices_for(request.user), pk=pk)
+    response = HttpResponse(einvoice.build(invoice), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{einvoice.filename(invoice)}"'
+    return response
 
 
 @require_POST

@@ -78,6 +78,7 @@ ROUTES = [
     Route("billing:month_reopen", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:invoice_list", roles=INVOICE_READERS),
     Route("billing:invoice_detail", roles=INVOICE_READERS, kwargs=invoice, scoped=True),
+    Route("billing:invoice_einvoice", roles=INVOICE_READERS, kwargs=invoice, scoped=True),
     Route("billing:invoice_submit", roles=COORDINATOR, kwargs=invoice, method="post", data=lambda w: {"x": "1"},
           scoped=True, ok=302),
     Route("billing:invoice_review", roles=frozenset({Role.SKA}), kwargs=invoice, method="post",
