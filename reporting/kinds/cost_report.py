@@ -329,6 +329,7 @@ def write_kov_summary_sheet(sheet, f, *, municipalities, invoices, months, codes
         sheet.write_number(row, col, number(sums[key]), f["money_bold"])
     for col, per_kov in enumerate(codes.values(), start=10):
         sheet.write_number(row, col, number(sum(per_kov.values(), ZERO)), f["money_bold"])
+    sheet.write_string(row + 2, 1, _("Counts submitted and accepted invoices only (what SKA counts)."))
 
 
 @report_kind(
