@@ -268,6 +268,16 @@ class FundingAgreement(models.Model):
         """The interim evaluation that decides ``month``'s fee: the latest on or before its end."""
         return self.evaluations.filter(date__lte=month_end(month)).order_by("-date").first()
 
+    def missing_invoicing_details(self) -> list[str]:
+        """What the seller block of an invoice (and the e-invoice) would lack, in words."""
+        checks = [
+            (self.municipality.registry_code, _("the municipality's registry code (ask the administrator)")),
+            (self.street_address and self.postal_code and self.city, _("the address")),
+            (self.iban, _("the bank account (IBAN)")),
+            (self.contact_name, _("the contact person")),
+        ]
+        return [str(label) for present, label in checks if not present]
+
     def seller_party(self) -> dict:
         """The KOV as the seller of an invoice under this agreement (a snapshot)."""
         kov = self.municipality
