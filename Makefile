@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # System packages: gettext (message catalogues), Pango and fonts (WeasyPrint PDFs),
-# Chromium (browser tests). Installed with apt-get when missing and we are root.
+# Chromium (browser tests), poppler-utils (the invoice PDF test renders pages to PNG).
+# Installed with apt-get when missing and we are root.
 system-deps:
 	@bash scripts/system-deps.sh
 

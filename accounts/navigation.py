@@ -26,6 +26,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Providers and contracts"), "providers:home", frozenset({Role.COORDINATOR})),
     NavItem(_("Provider register"), "providers:register", frozenset({Role.SKA})),
     NavItem(_("Consolidated invoices"), "billing:invoice_list", frozenset({Role.SKA})),
+    NavItem(_("Funding agreements"), "billing:agreement_list", frozenset({Role.SKA})),
     NavItem(_("My persons"), "assessments:my_persons", frozenset({Role.PROVIDER})),
     NavItem(_("My attendance"), "billing:my_attendance", frozenset({Role.PROVIDER})),
     NavItem(_("Reports"), "reporting:home", frozenset({Role.SKA, Role.COORDINATOR})),

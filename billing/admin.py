@@ -3,8 +3,9 @@ change and the administrator sees why, in Estonian, instead of an error page."""
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BillingMonth, Delivery, FundingAgreement, InterimEvaluation, Invoice
+from .models import BillingMonth, Delivery, FundingAgreement, InterimEvaluation, Invoice, Payer
 from .services import BillingError, database_rules
 
 
@@ -69,3 +70,10 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Payer)
+class PayerAdmin(SimpleHistoryAdmin):
+    """The buyer of the consolidated invoices (SKA): reference data an administrator may correct."""
+
+    list_display = ["name", "registry_code", "street_address", "postal_code", "city", "is_default"]

@@ -26,6 +26,15 @@ AGREEMENTS = {
     "9901": ("SKA-MK-1", 20, "12000.00", "400000.00"),
     "9902": ("SKA-JR-1", 15, "9000.00", "300000.00"),
 }
+#: The KOVs' invoicing details (fictional; the IBANs are banks' published example accounts).
+SELLERS = {
+    "9901": {"street_address": "Metsa tee 1", "postal_code": "71001", "city": "Metsaküla",
+             "iban": "EE382200221020145685", "reference_number": "1234561",
+             "contact_name": "Koordinaator Metsakülast", "contact_phone": "+372 5550 0001"},
+    "9902": {"street_address": "Ranna pst 2", "postal_code": "72002", "city": "Järveranna",
+             "iban": "EE471000001020145685", "reference_number": "",
+             "contact_name": "Koordinaator Järverannast", "contact_phone": "+372 5550 0002"},
+}
 MONTHS_OF_SESSIONS = 3
 
 
@@ -48,7 +57,7 @@ def _agreement(municipality: Municipality, today) -> FundingAgreement:
         municipality=municipality, number=number,
         defaults={
             "start_date": start, "planned_places": places,
-            "monthly_fee": Decimal(fee), "maximum_amount": Decimal(maximum),
+            "monthly_fee": Decimal(fee), "maximum_amount": Decimal(maximum), **SELLERS[municipality.code],
         },
     )
     if not agreement.evaluations.exists():

@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import visible_municipalities
 from components.models import Component
 from providers.models import Provider, Specialist
+from tugi.forms import LocalizedDecimalsMixin
 
 from .models import DeliveryForm as Form
+from .models import FundingAgreement, InterimEvaluation
 
 
 class DateInput(forms.DateInput):
@@ -113,3 +115,33 @@ class ReviewForm(forms.Form):
         label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning: what must the municipality correct?"),
     )
+
+
+class FundingAgreementForm(LocalizedDecimalsMixin, forms.ModelForm):
+    """The coordinator keeps the KOV's funding agreement with SKA and its invoicing details."""
+
+    class Meta:
+        model = FundingAgreement
+        fields = [
+            "number", "start_date", "end_date", "planned_places", "monthly_fee", "maximum_amount",
+            "street_address", "postal_code", "city", "iban", "reference_number",
+            "contact_name", "contact_email", "contact_phone",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def clean_iban(self):
+        return "".join(self.cleaned_data["iban"].split()).upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned
+
+
+class InterimEvaluationForm(LocalizedDecimalsMixin, forms.ModelForm):
+    class Meta:
+        model = InterimEvaluation
+        fields = ["date", "participants", "decided_fee", "note"]
+        widgets = {"date": DateInput()}

@@ -25,7 +25,9 @@ from accounts.models import Municipality
 from cases.models import Case
 from components.models import Component
 from providers.models import Contract, Provider, Specialist
-from tugi.workdays import add_months, month_start
+from tugi.workdays import add_months, month_end, month_start
+
+from .validators import validate_iban, validate_reference_number
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -161,9 +163,45 @@ class Delivery(models.Model):
         return month_start(self.date)
 
 
+class Payer(models.Model):
+    """Reference data: who the consolidated invoices are addressed to (the buyer). In the pilot
+    that is SKA, the one default row (migration 0007); an administrator may correct it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    registry_code = models.CharField(_("registry code"), max_length=8, unique=True)
+    street_address = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    city = models.CharField(_("city"), max_length=100)
+    country_code = models.CharField(_("country code"), max_length=2, default="EE")
+    is_default = models.BooleanField(_("default payer"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payer")
+        verbose_name_plural = _("payers")
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="payer_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return f"{self.street_address}, {self.postal_code} {self.city}"
+
+    def as_party(self) -> dict:
+        """The buyer as an invoice keeps it (a snapshot: later edits do not change issued invoices)."""
+        return {
+            "name": self.name, "registry_code": self.registry_code, "street_address": self.street_address,
+            "postal_code": self.postal_code, "city": self.city, "country_code": self.country_code,
+        }
+
+
 class FundingAgreement(models.Model):
     """The agreement between a KOV and SKA (*rahastusleping*): planned places P, monthly
-    case-management fee F at full capacity, stage I = the first four months."""
+    case-management fee F at full capacity, stage I = the first four months; and the KOV's
+    invoicing details (the seller on every consolidated invoice under it)."""
 
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT,
@@ -178,6 +216,20 @@ class FundingAgreement(models.Model):
         help_text=_("The fee for one month at full capacity (all planned places filled)."),
     )
     maximum_amount = models.DecimalField(_("maximum amount"), validators=[MinValueValidator(0)], **MONEY)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city or parish"), max_length=100, blank=True)
+    iban = models.CharField(
+        _("bank account (IBAN)"), max_length=34, blank=True, validators=[validate_iban],
+        help_text=_("The account SKA pays the invoices into, e.g. EE382200221020145685."),
+    )
+    reference_number = models.CharField(
+        _("reference number"), max_length=20, blank=True, validators=[validate_reference_number],
+        help_text=_("Optional: the reference number (viitenumber) SKA should quote when paying."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     history = HistoricalRecords()
 
     STAGE_ONE_MONTHS = 4
@@ -208,6 +260,34 @@ class FundingAgreement(models.Model):
     def target_participants(self) -> Decimal:
         return self.planned_places * self.TARGET_SHARE
 
+    def clean(self):
+        super().clean()
+        self.iban = self.iban.replace(" ", "").upper()
+
+    def latest_evaluation(self, month: date) -> InterimEvaluation | None:
+        """The interim evaluation that decides ``month``'s fee: the latest on or before its end."""
+        return self.evaluations.filter(date__lte=month_end(month)).order_by("-date").first()
+
+    def missing_invoicing_details(self) -> list[str]:
+        """What the seller block of an invoice (and the e-invoice) would lack, in words."""
+        checks = [
+            (self.municipality.registry_code, _("the municipality's registry code (ask the administrator)")),
+            (self.street_address and self.postal_code and self.city, _("the address")),
+            (self.iban, _("the bank account (IBAN)")),
+            (self.contact_name, _("the contact person")),
+        ]
+        return [str(label) for present, label in checks if not present]
+
+    def seller_party(self) -> dict:
+        """The KOV as the seller of an invoice under this agreement (a snapshot)."""
+        kov = self.municipality
+        return {
+            "name": kov.name, "registry_code": kov.registry_code, "street_address": self.street_address,
+            "postal_code": self.postal_code, "city": self.city, "country_code": "EE", "iban": self.iban,
+            "contact_name": self.contact_name, "contact_email": self.contact_email or kov.email,
+            "contact_phone": self.contact_phone, "agreement_number": self.number,
+        }
+
 
 class InterimEvaluation(models.Model):
     """*Vahehindamine*: participants counted at the end of stage I, then yearly; sets the fee factor."""
@@ -218,6 +298,10 @@ class InterimEvaluation(models.Model):
     )
     date = models.DateField(_("date"))
     participants = models.PositiveIntegerField(_("participants counted"))
+    decided_fee = models.DecimalField(
+        _("monthly fee decided by SKA"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY,
+        help_text=_("Only if SKA decided the monthly case-management fee itself; it then replaces the rule."),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords()
 
@@ -227,6 +311,10 @@ class InterimEvaluation(models.Model):
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "date"], name="evaluation_one_per_day"),
+            models.CheckConstraint(
+                name="evaluation_decided_fee_not_negative",
+                condition=Q(decided_fee__isnull=True) | Q(decided_fee__gte=0),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -271,6 +359,32 @@ class BillingMonth(models.Model):
     def is_locked(self) -> bool:
         return self.state in LOCKED_STATES
 
+    #: The one rule of reopening: a month closed but not yet submitted, or returned by SKA.
+    REOPENABLE_STATES = (MonthState.CLOSED, MonthState.RETURNED)
+
+    @property
+    def may_reopen(self) -> bool:
+        """May the coordinator reopen this month for corrections? (Never once SKA has it.)"""
+        return self.state in self.REOPENABLE_STATES
+
+
+#: SKA counts an invoice once the municipality has submitted it, and until SKA returns it.
+COUNTED_INVOICE_STATES = ("submitted", "accepted")
+
+
+class InvoiceQuerySet(models.QuerySet):
+    """The one home of "which invoices count"."""
+
+    def counted_by_ska(self) -> InvoiceQuerySet:
+        """Submitted and accepted versions: every SKA figure, report, chart and maximum-amount
+        figure sums these and nothing else (never closed-unsubmitted, returned or withdrawn)."""
+        return self.filter(state__in=COUNTED_INVOICE_STATES)
+
+    def live(self) -> InvoiceQuerySet:
+        """Versions still standing for their month (not withdrawn by a reopen); at most one
+        per month is closed, submitted or accepted, and older returned ones may remain."""
+        return self.exclude(state=Invoice.State.WITHDRAWN)
+
 
 class Invoice(models.Model):
     """The consolidated invoice (*koondarve*) of one month, one version per close."""
@@ -314,6 +428,13 @@ class Invoice(models.Model):
         blank=True, related_name="+",
     )
     remarks = models.TextField(_("remarks"), blank=True)
+    issue_date = models.DateField(_("invoice date"), null=True)
+    fee_basis = models.CharField(_("basis of the case-management fee"), max_length=300, blank=True)
+    seller = models.JSONField(_("seller"), default=dict)
+    buyer = models.JSONField(_("buyer"), default=dict)
+    reference_number = models.CharField(_("reference number"), max_length=20, blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consolidated invoice")
@@ -330,6 +451,10 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def period_end(self) -> date:
+        return month_end(self.month)
 
 
 class InvoiceLine(models.Model):

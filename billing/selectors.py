@@ -17,11 +17,12 @@ from tugi.workdays import add_months, month_end, month_start
 
 from . import plans
 from .models import (
-    LOCKED_STATES,
+    COUNTED_INVOICE_STATES,
     Adjustment,
     BillingMonth,
     Delivery,
     FundingAgreement,
+    InterimEvaluation,
     Invoice,
     MonthState,
     Status,
@@ -53,7 +54,8 @@ def invoices_for(user) -> QuerySet[Invoice]:
     """Coordinators: their municipality's invoices. SKA: every submitted (and reviewed) version."""
     qs = Invoice.objects.select_related("municipality", "closed_by", "reviewed_by")
     if has_role(user, Role.SKA):
-        return qs.exclude(state__in=[Invoice.State.CLOSED, Invoice.State.WITHDRAWN])
+        # SKA sees what reached it: counted versions and the ones it returned.
+        return qs.filter(state__in=[*COUNTED_INVOICE_STATES, Invoice.State.RETURNED])
     return scope(qs, user, roles=[Role.COORDINATOR, Role.ADMIN])
 
 
@@ -123,28 +125,31 @@ def _usage(total: Decimal, maximum: Decimal) -> dict:
 
 
 def funding_usage(agreement: FundingAgreement) -> dict:
-    """Invoiced so far under the agreement (live invoice versions) against its maximum."""
+    """Invoiced so far under the agreement (the invoices SKA counts) against its maximum."""
     total = Invoice.objects.filter(
         municipality_id=agreement.municipality_id, month__gte=month_start(agreement.start_date)
-    ).exclude(state__in=[Invoice.State.RETURNED, Invoice.State.WITHDRAWN]).aggregate(s=Sum("total"))["s"] or ZERO
+    ).counted_by_ska().aggregate(s=Sum("total"))["s"] or ZERO
     return _usage(total, agreement.maximum_amount)
 
 
 def contract_invoiced(contract: Contract) -> Decimal:
-    """Delivery lines under the contract in closed months, plus their later adjustments."""
+    """Delivery lines under the contract in months whose invoice SKA counts, plus the
+    adjustments invoiced in such months."""
     return contracts_invoiced(contract.municipality_id, contract_ids=[contract.pk]).get(contract.pk, ZERO)
 
 
-#: The deliveries of each contract in the municipality's closed months, summed per contract: the
-#: closed months are joined as date ranges, so the (municipality, date) index reads only their
-#: rows (a month truncated per row could not use it, and its estimate spilled sorts to disk).
+#: The deliveries of each contract in the municipality's months whose invoice SKA counts
+#: (``Invoice.objects.counted_by_ska()``: the same states), summed per contract: the months are
+#: joined as date ranges, so the (municipality, date) index reads only their rows (a month
+#: truncated per row could not use it, and its estimate spilled sorts to disk).
 CONTRACTS_DELIVERED_SQL = """
 SELECT d.contract_id, sum(d.amount)
-FROM billing_billingmonth m
-JOIN billing_delivery d ON d.municipality_id = m.municipality_id
+FROM (SELECT DISTINCT i.month FROM billing_invoice i
+      WHERE i.municipality_id = %(kov)s AND i.state = ANY(%(counted)s)) m
+JOIN billing_delivery d ON d.municipality_id = %(kov)s
      AND d.date >= m.month AND d.date < (m.month + interval '1 month')::date
-JOIN providers_contract k ON k.id = d.contract_id AND k.municipality_id = m.municipality_id
-WHERE m.municipality_id = %(kov)s AND m.state = ANY(%(locked)s) {only}
+JOIN providers_contract k ON k.id = d.contract_id AND k.municipality_id = %(kov)s
+WHERE true {only}
 GROUP BY d.contract_id
 """
 
@@ -152,15 +157,13 @@ GROUP BY d.contract_id
 def contracts_invoiced(municipality_id: int, *, contract_ids=None) -> dict[int, Decimal]:
     """:func:`contract_invoiced` of every contract of the municipality (or of ``contract_ids``)
     by contract id, in two queries however many contracts: the database sums the deliveries of
-    the closed months and the adjustments invoiced in them, grouped by contract. (A delivery's
+    the counted months and the adjustments invoiced in them, grouped by contract. (A delivery's
     contract is its own municipality's: pricing looks it up there.)"""
     from django.db import connection
 
-    locked_months = BillingMonth.objects.filter(
-        municipality_id=municipality_id, state__in=LOCKED_STATES
-    ).values("month")
+    counted_months = Invoice.objects.filter(municipality_id=municipality_id).counted_by_ska().values("month")
     adjustments = Adjustment.objects.filter(delivery__contract__municipality_id=municipality_id)
-    params = {"kov": municipality_id, "locked": list(LOCKED_STATES)}
+    params = {"kov": municipality_id, "counted": list(COUNTED_INVOICE_STATES)}
     only = ""
     if contract_ids is not None:
         adjustments = adjustments.filter(delivery__contract_id__in=contract_ids)
@@ -170,7 +173,7 @@ def contracts_invoiced(municipality_id: int, *, contract_ids=None) -> dict[int, 
         cursor.execute(CONTRACTS_DELIVERED_SQL.format(only=only), params)
         delivered = cursor.fetchall()
     adjusted = (
-        adjustments.filter(month__in=locked_months)
+        adjustments.filter(month__in=counted_months)
         .values("delivery__contract_id")
         .annotate(s=Sum("amount"))
         .values_list("delivery__contract_id", "s")
@@ -189,6 +192,39 @@ def contract_usages(municipality: Municipality) -> list[dict]:
     return [{"contract": c, **_usage(invoiced.get(c.pk, ZERO), c.maximum_amount)} for c in contracts]
 
 
+# --- Funding agreements: the coordinator keeps them, SKA reads them
+
+
+def agreements_for(user) -> QuerySet[FundingAgreement]:
+    """Coordinators: their municipality's agreements; SKA and administrators: every one."""
+    return scope(
+        FundingAgreement.objects.select_related("municipality"), user,
+        roles=[Role.COORDINATOR, Role.SKA, Role.ADMIN],
+    ).order_by("municipality__name", "-start_date")
+
+
+def agreement_history(agreement: FundingAgreement) -> list[dict]:
+    """Who changed what and when in the agreement and its interim evaluations, newest first."""
+    from providers.selectors import HISTORY_ACTIONS, _changes
+
+    records = [(r, None) for r in agreement.history.select_related("history_user")] + [
+        (r, f"{r.date:%d.%m.%Y}")
+        for r in InterimEvaluation.history.filter(agreement_id=agreement.pk).select_related("history_user")
+    ]
+    return sorted(
+        (
+            {
+                "at": record.history_date, "user": record.history_user,
+                "action": HISTORY_ACTIONS[record.history_type], "evaluation": label,
+                "changes": _changes(record),
+            }
+            for record, label in records
+        ),
+        key=lambda e: e["at"],
+        reverse=True,
+    )
+
+
 # --- The coordinator's dashboard: fill rate and the stage I target
 
 
@@ -201,6 +237,21 @@ def agreement_for(municipality: Municipality, month: dt.date) -> FundingAgreemen
         .first()
     )
 
+
+
+def _participating_in(month: dt.date) -> Q:
+    """Case files entered by the month's last day and not exited before its first."""
+    return Q(entry_date__lte=month_end(month)) & (Q(exit_date__isnull=True) | Q(exit_date__gte=month_start(month)))
+
+
+def participants_in_month(municipality: Municipality, month: dt.date) -> int:
+    """The month's participants (a person counts once): the figure of the month-end page's
+    fill-rate table and of the month's invoice."""
+    return (
+        Case.objects.filter(municipality=municipality)
+        .filter(_participating_in(month))
+        .aggregate(n=Count("person", distinct=True))["n"]
+    )
 
 
 def participants_on(municipality: Municipality, day: dt.date) -> int:
@@ -258,11 +309,7 @@ def fill_rate_by_month(*, agreement: FundingAgreement, months: list[dt.date]) ->
     and the stage-I target of 90 % of P; one query."""
     months = [month_start(m) for m in months]
     in_month = {
-        f"m{i}": Count(
-            "person",
-            distinct=True,
-            filter=Q(entry_date__lte=month_end(m)) & (Q(exit_date__isnull=True) | Q(exit_date__gte=m)),
-        )
+        f"m{i}": Count("person", distinct=True, filter=_participating_in(m))
         for i, m in enumerate(months)
     }
     counts = Case.objects.filter(municipality_id=agreement.municipality_id).aggregate(**in_month) if months else {}
@@ -385,15 +432,14 @@ def case_budget_months(case: Case, *, today: dt.date, count: int = 12) -> list[d
 
 
 def spend_per_municipality_by_month(*, user, months: list[dt.date]) -> list[dict]:
-    """The invoiced total (live invoice versions the user may see: SKA the submitted ones,
-    a coordinator their own) of each municipality per month; aggregates only, no person
-    appears; one query."""
+    """The invoiced total (the invoices SKA counts, of the municipalities the user may see) of
+    each municipality per month; aggregates only, no person appears; one query."""
     months = [month_start(m) for m in months]
     if not months:
         return []
     sums = (
         invoices_for(user)
-        .exclude(state__in=[Invoice.State.RETURNED, Invoice.State.WITHDRAWN])
+        .counted_by_ska()
         .filter(month__gte=months[0], month__lte=months[-1])
         .values("municipality__name", "municipality__code", "month")
         .annotate(amount=_amount("total"))

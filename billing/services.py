@@ -8,15 +8,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
+from accounts.templatetags.tugi import money
 from tugi.errors import DomainError
 from tugi.money import ZERO, hours_from_minutes, line_amount, round_cents
 from tugi.workdays import due_date, month_end, month_start, next_month
@@ -26,12 +28,15 @@ from .models import (
     Adjustment,
     BillingMonth,
     Delivery,
+    FundingAgreement,
+    InterimEvaluation,
     Invoice,
     InvoiceLine,
     MonthState,
+    Payer,
     Status,
 )
-from .selectors import agreement_for
+from .selectors import agreement_for, participants_in_month
 from .validation import Draft
 
 LOCK_SQLSTATE = "TU423"
@@ -190,22 +195,84 @@ def recheck_month(*, municipality: Municipality, month: dt.date) -> int:
 # --- Funding agreement and the case-management fee
 
 
-def case_management_fee(*, municipality: Municipality, month: dt.date) -> Decimal:
-    """Stage I (the agreement's first four months) pays F; afterwards F × participants / P as
-    counted at the latest interim evaluation on or before the month's end (capped at P),
-    rounded to cents once."""
-    agreement = agreement_for(municipality, month)
-    if agreement is None:
-        raise BillingError(_("There is no funding agreement with SKA for this month."))
+@dataclass(frozen=True)
+class Fee:
+    """The month's case-management fee and, in words, why it is that amount."""
+
+    amount: Decimal
+    basis: str
+
+
+def _euros(amount: Decimal) -> str:
+    return f"{money(amount)}"
+
+
+def case_management_fee_for(*, agreement: FundingAgreement, month: dt.date) -> Fee:
+    """The fee rule, in one place (pilot conditions, ch. 3, funding):
+
+    - stage I (the agreement's first four months) pays F;
+    - afterwards the latest interim evaluation on or before the month's end decides: an amount
+      SKA decided is paid as it is; otherwise at least 90 % of the planned places P counted
+      keeps F (the conditions allow a 10 % fluctuation), fewer pays F × counted / P, rounded
+      half-up to cents once."""
+    month = month_start(month)
+    fee = round_cents(agreement.monthly_fee)
     if agreement.in_stage_one(month):
-        return round_cents(agreement.monthly_fee)
-    evaluation = agreement.evaluations.filter(date__lte=month_end(month)).order_by("-date").first()
+        return Fee(fee, _("Stage I of the funding agreement (until %(end)s): the full monthly fee %(fee)s.")
+                   % {"end": f"{agreement.stage_one_end:%d.%m.%Y}", "fee": _euros(fee)})
+    evaluation = agreement.latest_evaluation(month)
     if evaluation is None:
         raise BillingError(
             _("Stage I has ended: enter the interim evaluation (participants counted) before closing.")
         )
-    participants = min(evaluation.participants, agreement.planned_places)
-    return round_cents(agreement.monthly_fee * participants / agreement.planned_places)
+    facts = {
+        "date": f"{evaluation.date:%d.%m.%Y}", "counted": evaluation.participants,
+        "places": agreement.planned_places, "fee": _euros(fee),
+        "share": f"{(Decimal(evaluation.participants) * 100 / agreement.planned_places).quantize(Decimal('0.1'))}",
+    }
+    if evaluation.decided_fee is not None:
+        amount = round_cents(evaluation.decided_fee)
+        return Fee(amount, _("Interim evaluation of %(date)s: the monthly fee SKA decided, %(amount)s.")
+                   % {**facts, "amount": _euros(amount)})
+    if evaluation.participants >= agreement.target_participants:
+        return Fee(fee, _(
+            "Interim evaluation of %(date)s: %(counted)s participants of %(places)s planned places "
+            "(%(share)s %%), at least 90 %%: the full monthly fee %(fee)s."
+        ) % facts)
+    amount = round_cents(agreement.monthly_fee * evaluation.participants / agreement.planned_places)
+    return Fee(amount, _(
+        "Interim evaluation of %(date)s: %(counted)s participants of %(places)s planned places "
+        "(%(share)s %%), under 90 %%: %(fee)s × %(counted)s / %(places)s = %(amount)s."
+    ) % {**facts, "amount": _euros(amount)})
+
+
+def case_management_fee(*, municipality: Municipality, month: dt.date) -> Decimal:
+    """The fee of ``month`` under the agreement in force (see :func:`case_management_fee_for`)."""
+    return case_management_fee_for(agreement=_agreement_in_force(municipality, month), month=month).amount
+
+
+def _agreement_in_force(municipality: Municipality, month: dt.date) -> FundingAgreement:
+    agreement = agreement_for(municipality, month)
+    if agreement is None:
+        raise BillingError(_("There is no funding agreement with SKA for this month."))
+    return agreement
+
+
+def save_funding_agreement(*, agreement: FundingAgreement, by) -> FundingAgreement:
+    """Create or change the KOV's funding agreement (history keeps every version; invoices
+    already closed keep the figures and the seller details they were closed with)."""
+    with transaction.atomic():
+        agreement.full_clean()
+        agreement.save()
+    return agreement
+
+
+def save_interim_evaluation(*, evaluation: InterimEvaluation, by) -> InterimEvaluation:
+    """Record or correct an interim evaluation; it decides the fee of months not yet closed."""
+    with transaction.atomic():
+        evaluation.full_clean()
+        evaluation.save()
+    return evaluation
 
 
 def invoice_preview(*, municipality: Municipality, month: dt.date) -> dict:
@@ -213,9 +280,10 @@ def invoice_preview(*, municipality: Municipality, month: dt.date) -> dict:
     be computed yet), the month's delivery lines and the adjustments from earlier months."""
     month = month_start(month)
     try:
-        fee, fee_problem = case_management_fee(municipality=municipality, month=month), ""
+        decided = case_management_fee_for(agreement=_agreement_in_force(municipality, month), month=month)
+        fee, fee_basis, fee_problem = decided.amount, decided.basis, ""
     except BillingError as error:
-        fee, fee_problem = None, error.message
+        fee, fee_basis, fee_problem = None, "", error.message
     components = Delivery.objects.filter(
         municipality=municipality, date__gte=month, date__lte=month_end(month)
     ).aggregate(s=Sum("amount"))["s"] or ZERO
@@ -223,7 +291,8 @@ def invoice_preview(*, municipality: Municipality, month: dt.date) -> dict:
         s=Sum("amount")
     )["s"] or ZERO
     return {
-        "fee": fee, "fee_problem": fee_problem, "components": components, "adjustments": adjustments,
+        "fee": fee, "fee_basis": fee_basis, "fee_problem": fee_problem, "components": components,
+        "adjustments": adjustments,
         "total": (fee or ZERO) + components + adjustments,
     }
 
@@ -245,91 +314,112 @@ FROM t WHERE t.component_id IS NOT NULL
 """
 
 
-def _ensure_month(municipality: Municipality, month: dt.date) -> None:
+def _lock_open_month(municipality: Municipality, month: dt.date) -> BillingMonth:
+    """The month's row, created if need be and locked (select_for_update) inside the caller's
+    transaction, so two coordinators pressing "close" at once get one invoice and one "already
+    closed", and a refused close leaves no row behind."""
     BillingMonth.objects.get_or_create(municipality=municipality, month=month)
+    billing_month = BillingMonth.objects.select_for_update().get(municipality=municipality, month=month)
+    if billing_month.is_locked:
+        raise BillingError(
+            _("Month %(month)s is already closed (%(state)s).")
+            % {"month": f"{month:%m.%Y}", "state": billing_month.get_state_display()}
+        )
+    return billing_month
+
+
+def _fee_or_refusals(municipality: Municipality, month: dt.date) -> tuple[FundingAgreement, Fee]:
+    """The agreement and the fee, or every reason the month cannot be closed, all at once."""
+    reasons = validation.month_blockers(municipality, month)
+    agreement = fee = None
+    try:
+        agreement = _agreement_in_force(municipality, month)
+        with translation.override("et"):  # the invoice is an Estonian document
+            fee = case_management_fee_for(agreement=agreement, month=month)
+    except BillingError as error:
+        reasons += error.messages
+    if reasons:
+        raise BillingError(reasons)
+    return agreement, fee
+
+
+def _fee_line(invoice: Invoice, fee: Fee) -> InvoiceLine:
+    return InvoiceLine(
+        invoice=invoice, kind=InvoiceLine.Kind.FEE, description=str(_("Case-management fee")),
+        amount=fee.amount, order=0,
+    )
+
+
+def _component_lines(invoice: Invoice, municipality: Municipality, month: dt.date) -> list[InvoiceLine]:
+    """One line per component of the month's deliveries (catalogue order); writes the
+    per-person report rows in the same statement."""
+    from components.models import Component
+
+    with connection.cursor() as cursor:
+        cursor.execute(CLOSE_SQL, {**validation.month_params(municipality, month), "invoice": invoice.pk})
+        rows = [row[:4] for row in cursor.fetchall()]
+    components = Component.objects.in_bulk([row[0] for row in rows])
+    rows.sort(key=lambda r: (components[r[0]].order, components[r[0]].code))
+    return [
+        InvoiceLine(
+            invoice=invoice, kind=InvoiceLine.Kind.COMPONENT, component=components[component_id],
+            description=str(components[component_id]), sessions=sessions,
+            hours=hours_from_minutes(minutes).quantize(HOURS), amount=amount, order=order,
+        )
+        for order, (component_id, sessions, minutes, amount) in enumerate(rows, start=1)
+    ]
+
+
+def _adjustment_lines(invoice: Invoice, municipality: Municipality, month: dt.date, *, first_order: int):
+    """One line per correction of an accepted month invoiced in ``month``, naming the original."""
+    adjustments = Adjustment.objects.filter(municipality=municipality, month=month).select_related(
+        "delivery__component"
+    )
+    lines = []
+    for order, adjustment in enumerate(adjustments, start=first_order):
+        original = adjustment.delivery
+        lines.append(
+            InvoiceLine(
+                invoice=invoice, kind=InvoiceLine.Kind.ADJUSTMENT, component=original.component,
+                description=str(
+                    _("Correction of %(date)s %(code)s (month %(month)s): %(reason)s")
+                    % {"date": f"{original.date:%d.%m.%Y}", "code": original.component.code,
+                       "month": f"{adjustment.original_month:%m.%Y}", "reason": adjustment.reason}
+                ),
+                amount=adjustment.amount, original_month=adjustment.original_month,
+                adjustment=adjustment, order=order,
+            )
+        )
+    return lines
 
 
 def close_month(*, municipality: Municipality, month: dt.date, by, today: dt.date | None = None) -> Invoice:
-    """Compute the consolidated invoice of ``month`` and lock the month, in one transaction.
-
-    The month's row is locked first (select_for_update), so two coordinators pressing
-    "close" at once get one invoice and one "already closed"."""
-    from components.models import Component
-
+    """Compute the consolidated invoice of ``month`` and lock the month, in one transaction:
+    lock the month's row, check (refusing writes nothing), then the fee, the component lines
+    and the adjustments of earlier months."""
     month = month_start(month)
     today = today or timezone.localdate()
     if month_end(month) >= today:
         raise BillingError(_("A month can be closed only after it has ended."))
-    _ensure_month(municipality, month)
     with transaction.atomic():
-        billing_month = BillingMonth.objects.select_for_update().get(municipality=municipality, month=month)
-        if billing_month.is_locked:
-            raise BillingError(
-                _("Month %(month)s is already closed (%(state)s).")
-                % {"month": f"{month:%m.%Y}", "state": billing_month.get_state_display()}
-            )
-        reasons = validation.month_blockers(municipality, month)
-        try:
-            fee = case_management_fee(municipality=municipality, month=month)
-        except BillingError as error:
-            reasons += error.messages
-        if reasons:
-            raise BillingError(reasons)
+        billing_month = _lock_open_month(municipality, month)
+        agreement, fee = _fee_or_refusals(municipality, month)
         version = billing_month.invoices.count() + 1
-        adjustments = list(
-            Adjustment.objects.filter(municipality=municipality, month=month).select_related(
-                "delivery__component"
-            )
-        )
-        adjustments_total = sum((a.amount for a in adjustments), ZERO)
         invoice = Invoice.objects.create(
             billing_month=billing_month, municipality=municipality, month=month, version=version,
-            number=f"{municipality.code}-{month:%Y%m}-{version}", due_date=due_date(month),
-            case_management_fee=fee, components_total=ZERO, adjustments_total=adjustments_total,
-            total=ZERO, closed_by=by,
+            number=f"{municipality.code}-{month:%Y%m}-{version}", due_date=due_date(month), issue_date=today,
+            case_management_fee=fee.amount, fee_basis=fee.basis, components_total=ZERO, adjustments_total=ZERO,
+            total=ZERO, participants=participants_in_month(municipality, month), closed_by=by,
+            seller=agreement.seller_party(), buyer=Payer.objects.get(is_default=True).as_party(),
+            reference_number=agreement.reference_number,
         )
-        with connection.cursor() as cursor:
-            cursor.execute(CLOSE_SQL, {**validation.month_params(municipality, month), "invoice": invoice.pk})
-            result = cursor.fetchall()
-        component_rows = [row[:4] for row in result]
-        participants = result[0][4] if result else 0
-        components = Component.objects.in_bulk([row[0] for row in component_rows])
-        component_rows.sort(key=lambda r: (components[r[0]].order, components[r[0]].code))
-        lines = [
-            InvoiceLine(
-                invoice=invoice, kind=InvoiceLine.Kind.FEE, description=str(_("Case-management fee")),
-                amount=fee, order=0,
-            )
-        ]
-        components_total = ZERO
-        for order, (component_id, sessions, minutes, amount) in enumerate(component_rows, start=1):
-            components_total += amount
-            lines.append(
-                InvoiceLine(
-                    invoice=invoice, kind=InvoiceLine.Kind.COMPONENT, component=components[component_id],
-                    description=str(components[component_id]), sessions=sessions,
-                    hours=hours_from_minutes(minutes).quantize(HOURS), amount=amount, order=order,
-                )
-            )
-        for order, adjustment in enumerate(adjustments, start=len(lines)):
-            original = adjustment.delivery
-            lines.append(
-                InvoiceLine(
-                    invoice=invoice, kind=InvoiceLine.Kind.ADJUSTMENT, component=original.component,
-                    description=str(
-                        _("Correction of %(date)s %(code)s (month %(month)s): %(reason)s")
-                        % {"date": f"{original.date:%d.%m.%Y}", "code": original.component.code,
-                           "month": f"{adjustment.original_month:%m.%Y}", "reason": adjustment.reason}
-                    ),
-                    amount=adjustment.amount, original_month=adjustment.original_month,
-                    adjustment=adjustment, order=order,
-                )
-            )
-        InvoiceLine.objects.bulk_create(lines)
-        invoice.components_total = components_total
-        invoice.total = fee + components_total + adjustments_total
-        invoice.participants = participants
-        invoice.save(update_fields=["components_total", "total", "participants"])
+        components = _component_lines(invoice, municipality, month)
+        adjustments = _adjustment_lines(invoice, municipality, month, first_order=len(components) + 1)
+        InvoiceLine.objects.bulk_create([_fee_line(invoice, fee), *components, *adjustments])
+        invoice.components_total = sum((line.amount for line in components), ZERO)
+        invoice.adjustments_total = sum((line.amount for line in adjustments), ZERO)
+        invoice.total = fee.amount + invoice.components_total + invoice.adjustments_total
+        invoice.save(update_fields=["components_total", "adjustments_total", "total"])
         billing_month.state = MonthState.CLOSED
         billing_month.save(update_fields=["state"])
         transaction.on_commit(
@@ -380,7 +470,7 @@ def reopen_month(*, municipality: Municipality, month: dt.date, by) -> BillingMo
         billing_month = BillingMonth.objects.select_for_update().filter(
             municipality=municipality, month=month_start(month)
         ).first()
-        if billing_month is None or billing_month.state not in (MonthState.CLOSED, MonthState.RETURNED):
+        if billing_month is None or not billing_month.may_reopen:
             raise BillingError(_("Only a closed or returned month can be reopened."))
         billing_month.invoices.filter(state=Invoice.State.CLOSED).update(state=Invoice.State.WITHDRAWN)
         billing_month.state = MonthState.OPEN

@@ -20,6 +20,13 @@ urlpatterns = [
     path("month-end/reopen/", views.month_reopen, name="month_reopen"),
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/e-invoice.xml", views.invoice_einvoice, name="invoice_einvoice"),
     path("invoices/<int:pk>/submit/", views.invoice_submit, name="invoice_submit"),
     path("invoices/<int:pk>/review/", views.invoice_review, name="invoice_review"),
+    path("funding/", views.agreement_list, name="agreement_list"),
+    path("funding/add/", views.agreement_add, name="agreement_add"),
+    path("funding/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("funding/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
+    path("funding/<int:pk>/evaluations/add/", views.evaluation_add, name="evaluation_add"),
+    path("funding/evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
 ]

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -21,16 +22,18 @@ from accounts.permissions import get_visible_or_404, role_required
 from providers.models import Specialist
 from tugi.workdays import add_months, month_start
 
-from . import dashboards, imports, plans, selectors, services, validation
+from . import dashboards, einvoice, imports, plans, selectors, services, validation
 from .forms import (
     AcceptForm,
     CorrectionForm,
     DeliveryEditForm,
     DeliveryEntryForm,
+    FundingAgreementForm,
     ImportForm,
+    InterimEvaluationForm,
     ReviewForm,
 )
-from .models import Delivery, Invoice, MonthState
+from .models import Delivery, FundingAgreement, InterimEvaluation, Invoice
 
 ENTRY_ROLES = (*KOV_ROLES, Role.PROVIDER)
 
@@ -306,7 +309,7 @@ def month_end(request):
         "next": add_months(month, 1),
         "state": state,
         "locked": bool(state and state.is_locked),
-        "can_reopen": bool(state and state.state in (MonthState.CLOSED, MonthState.RETURNED)),
+        "can_reopen": bool(state and state.may_reopen),
         "closable_from": closable_from,
         "has_ended": today >= closable_from,
         "blockers": validation.month_blockers(kov, month),
@@ -315,6 +318,7 @@ def month_end(request):
         "by_provider": selectors.totals_by_provider(kov, month),
         "adjustments": selectors.adjustments_invoiced_in(kov, month),
         "preview": services.invoice_preview(municipality=kov, month=month),
+        "participants_in_month": selectors.participants_in_month(kov, month),
         "charts": charts,
         "person_page": Paginator(charts["person_rows"], 25).get_page(request.GET.get("page")),
         "invoices": state.invoices.order_by("-version") if state else [],
@@ -403,6 +407,15 @@ def invoice_detail(request, pk):
     return render(request, "billing/invoice_detail.html", context)
 
 
+@role_required(Role.COORDINATOR, Role.SKA, Role.ADMIN)
+def invoice_einvoice(request, pk):
+    """The invoice version as a Peppol BIS Billing 3.0 e-invoice (UBL 2.1 XML)."""
+    invoice = get_visible_or_404(selectors.invoices_for(request.user), pk=pk)
+    response = HttpResponse(einvoice.build(invoice), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{einvoice.filename(invoice)}"'
+    return response
+
+
 @require_POST
 @role_required(Role.COORDINATOR)
 def invoice_submit(request, pk):
@@ -434,3 +447,88 @@ def invoice_review(request, pk):
     else:
         messages.success(request, _("Review saved."))
     return redirect("billing:invoice_detail", pk=invoice.pk)
+
+
+# --- Funding agreement and interim evaluations: the coordinator keeps them, SKA reads them
+
+AGREEMENT_READERS = (Role.COORDINATOR, Role.SKA, Role.ADMIN)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@role_required(*AGREEMENT_READERS)
+def agreement_list(request):
+    page = Paginator(selectors.agreements_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "billing/agreement_list.html", {"page": page})
+
+
+@role_required(*AGREEMENT_READERS)
+def agreement_detail(request, pk):
+    agreement = get_visible_or_404(selectors.agreements_for(request.user), pk=pk)
+    context = {
+        "agreement": agreement,
+        "evaluations": agreement.evaluations.order_by("-date"),
+        "history": selectors.agreement_history(agreement),
+        "usage": selectors.funding_usage(agreement),
+        "may_edit": request.user.role == Role.COORDINATOR,
+    }
+    return render(request, "billing/agreement_detail.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def agreement_add(request):
+    return _agreement_form(request, FundingAgreement(municipality=request.user.municipality), _("New funding agreement"))
+
+
+@role_required(Role.COORDINATOR)
+def agreement_edit(request, pk):
+    agreement = get_visible_or_404(selectors.agreements_for(request.user), pk=pk)
+    return _agreement_form(request, agreement, _("Funding agreement %(number)s") % {"number": agreement.number})
+
+
+def _agreement_form(request, agreement, title):
+    form = FundingAgreementForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_funding_agreement(agreement=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Funding agreement saved."))
+            return redirect("billing:agreement_detail", pk=agreement.pk)
+    return render(request, "billing/agreement_form.html", {"form": form, "title": title, "agreement": agreement})
+
+
+@role_required(Role.COORDINATOR)
+def evaluation_add(request, pk):
+    agreement = get_visible_or_404(selectors.agreements_for(request.user), pk=pk)
+    return _evaluation_form(request, InterimEvaluation(agreement=agreement), _("New interim evaluation"))
+
+
+@role_required(Role.COORDINATOR)
+def evaluation_edit(request, pk):
+    evaluation = get_visible_or_404(
+        InterimEvaluation.objects.filter(agreement__in=selectors.agreements_for(request.user)), pk=pk
+    )
+    return _evaluation_form(
+        request, evaluation, _("Interim evaluation of %(date)s") % {"date": f"{evaluation.date:%d.%m.%Y}"}
+    )
+
+
+def _evaluation_form(request, evaluation, title):
+    form = InterimEvaluationForm(request.POST or None, instance=evaluation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_interim_evaluation(evaluation=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Interim evaluation saved."))
+            return redirect("billing:agreement_detail", pk=evaluation.agreement_id)
+    return render(
+        request, "billing/agreement_form.html",
+        {"form": form, "title": title, "agreement": evaluation.agreement},
+    )

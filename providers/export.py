@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tugi.exports import append_row
+
 
 def register_workbook(rows: list[dict]) -> Workbook:
     workbook = Workbook()
@@ -23,11 +25,11 @@ def register_workbook(rows: list[dict]) -> Workbook:
         (_("E-mail"), lambda r: r["provider"].email),
         (_("Phone"), lambda r: r["provider"].phone),
     ]
-    sheet.append([title for title, _get in columns])
+    append_row(sheet, [title for title, _get in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([get(row) for _title, get in columns])
+        append_row(sheet, [get(row) for _title, get in columns])
     for index, width in enumerate([36, 12, 24, 24, 40, 30, 30, 30, 30, 36, 28, 16], start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
     sheet.freeze_panes = "A2"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from billing.models import Delivery, Invoice
@@ -25,7 +25,7 @@ def live_invoice(municipality, month: date) -> Invoice | None:
     """The month's invoice as it stands: the newest version that was not withdrawn."""
     return (
         Invoice.objects.filter(municipality=municipality, month=month)
-        .exclude(state=Invoice.State.WITHDRAWN)
+        .live()
         .select_related("billing_month", "closed_by")
         .order_by("-version")
         .first()
@@ -50,11 +50,13 @@ def month_deliveries(municipality, month: date) -> QuerySet[Delivery]:
 
 
 def cost_rows(municipality, month: date) -> QuerySet:
-    """One row per person × component × provider × unit price: sessions, minutes and the sum
-    of the delivery lines (each already rounded to cents, as the invoice sums them); in the
-    order of the report (person, then component)."""
+    """One row per person × component × form (I/G) × unit price × provider × whether a
+    relative received it: sessions, minutes and the sum of the delivery lines (each already
+    rounded to cents, as the invoice sums them); in the order of the report (person, then
+    component)."""
     return (
         month_deliveries(municipality, month)
+        .annotate(to_relative=ExpressionWrapper(~Q(recipient_name=""), output_field=BooleanField()))
         .values(
             "case_id",
             "case__number",
@@ -64,8 +66,11 @@ def cost_rows(municipality, month: date) -> QuerySet:
             "component__code",
             "component__name",
             "component__order",
+            "form",
             "provider__name",
+            "provider__registry_code",
             "unit_price",
+            "to_relative",
         )
         .annotate(sessions=Count("pk"), minutes=Sum("minutes"), amount=Sum("amount"))
         .order_by(
@@ -74,8 +79,10 @@ def cost_rows(municipality, month: date) -> QuerySet:
             "case_id",
             "component__order",
             "component__code",
+            "form",
             "provider__name",
             "unit_price",
+            "to_relative",
         )
     )
 

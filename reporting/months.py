@@ -41,9 +41,7 @@ def month_table(user, municipalities, months: list[date]) -> list[tuple]:
     }
     invoices = {}
     for invoice in (
-        Invoice.objects.filter(municipality__in=ids, month__in=months)
-        .exclude(state=Invoice.State.WITHDRAWN)
-        .order_by("version")
+        Invoice.objects.filter(municipality__in=ids, month__in=months).counted_by_ska().order_by("version")
     ):
         invoices[(invoice.municipality_id, invoice.month)] = invoice
     codes = [kind.code for kind in kinds_for(user) if kind.scope == "municipality_month"]

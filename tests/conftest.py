@@ -114,6 +114,7 @@ def reload_reference_data() -> None:
     catalogue.load(Component)
     import_module("cases.migrations.0002_retirement_ages").load(apps, None)
     instrument_seed.load(Instrument, InstrumentItem, ScaleLevel)
+    import_module("billing.migrations.0007_invoice_parties_and_fee_basis").add_ska(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import AccessLog, Role
 from reporting.registry import report_kind
 from tugi import workdays
+from tugi.exports import csv_writer
 
 
 @report_kind(
@@ -34,7 +34,7 @@ def generate(job, *, out, progress) -> str:
     )
     # Excel opens a UTF-8 CSV with a byte-order mark and semicolons the Estonian way.
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text, delimiter=";")
+    writer = csv_writer(text)
     writer.writerow([_("Time"), _("User"), _("Role"), _("Action"), _("Whom"), _("Address")])
     for entry in entries.iterator(chunk_size=2000):
         writer.writerow(

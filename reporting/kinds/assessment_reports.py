@@ -10,13 +10,11 @@ Both stream the municipality's participants from the database in chunks."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-import xlsxwriter
 from django.db.models import Avg, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +24,8 @@ from accounts.models import Role
 from reporting.month_data import number, participating_cases, xlsx_formats
 from reporting.registry import report_kind
 from tugi import workdays
+from tugi.exports import csv_writer, xlsx_workbook
+from tugi.exports import text as safe_text
 
 CHUNK = 500
 SCORE = Decimal("0.01")
@@ -55,7 +55,7 @@ def _write_rows(sheet, rows, formats, start=1) -> int:
             elif isinstance(value, int):
                 sheet.write_number(row, col, value)
             else:
-                sheet.write_string(row, col, str(value))
+                sheet.write_string(row, col, safe_text(value))
         row += 1
     return row - start
 
@@ -121,7 +121,7 @@ def qol_summary(job, *, out, progress) -> str:
 
     with translation.override("et"):
         municipality, month = job.municipality, job.month
-        workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+        workbook = xlsx_workbook(out)
         f = xlsx_formats(workbook)
         sheet = workbook.add_worksheet(_("Quality of life"))
         occasions, respondents = dict(QolOccasion.choices), dict(QolRespondent.choices)
@@ -269,7 +269,7 @@ def star_export_xlsx(job, *, out, progress) -> str:
     with translation.override("et"):
         municipality, month = job.municipality, job.month
         domains = star_domains()
-        workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+        workbook = xlsx_workbook(out)
         f = xlsx_formats(workbook)
         sheet = workbook.add_worksheet("STAR")
         head = star_header(domains)
@@ -305,7 +305,7 @@ def star_export_csv(job, *, out, progress) -> str:
         domains = star_domains()
         # Excel opens a UTF-8 CSV with a byte-order mark and semicolons the Estonian way.
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text, delimiter=";")
+        writer = csv_writer(text)
         writer.writerow(star_header(domains))
         progress(10, _("Reading assessments and plans"))
         for row in star_rows(municipality, month, domains):

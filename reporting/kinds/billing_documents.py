@@ -14,6 +14,7 @@ from reporting.month_data import closed_invoice, month_deliveries
 from reporting.registry import report_kind
 from reporting.services import ReportingError
 from tugi.documents import render_pdf
+from tugi.money import ZERO
 
 
 @report_kind(
@@ -41,9 +42,10 @@ def invoice_pdf(job, *, out, progress) -> str:
                 {
                     "title": _("Consolidated invoice %(number)s") % {"number": invoice.number},
                     "municipality": municipality.name,
-                    "document_date": invoice.closed_at.date(),
+                    "document_date": invoice.issue_date or invoice.closed_at.date(),
                     "invoice": invoice,
                     "lines": lines,
+                    "adjustments_by_month": adjustments_by_month(lines),
                     "month": month,
                     "signatures": [
                         {
@@ -55,6 +57,15 @@ def invoice_pdf(job, *, out, progress) -> str:
             )
         )
     return f"koondarve-{invoice.number}.pdf"
+
+
+def adjustments_by_month(lines) -> list[tuple]:
+    """The adjustment lines summed per original month, oldest first."""
+    sums: dict = {}
+    for line in lines:
+        if line.original_month is not None:
+            sums[line.original_month] = sums.get(line.original_month, ZERO) + line.amount
+    return sorted(sums.items())
 
 
 def _sheets(municipality, month):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,6 +17,8 @@ from cases.models import Case
 from reporting.registry import report_kind
 from tugi import workdays
 from tugi.documents import render_pdf
+from tugi.exports import text as safe_text
+from tugi.exports import xlsx_workbook
 
 PARTICIPANT_ROLES = frozenset({Role.COORDINATOR, Role.SKA})
 
@@ -111,7 +112,7 @@ def _write_sheet(workbook, formats, name, columns, rows, questionnaire) -> int:
             elif isinstance(value, int):
                 sheet.write_number(count, index, value)
             else:
-                sheet.write_string(count, index, str(value))
+                sheet.write_string(count, index, safe_text(value))
     return count
 
 
@@ -126,7 +127,7 @@ def participants(job, *, out, progress) -> str:
     with translation.override("et"):
         municipality, month = job.municipality, job.month
         # constant_memory: each row goes to a temporary file as soon as the next one starts.
-        workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+        workbook = xlsx_workbook(out)
         formats = {
             "head": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
             "date": workbook.add_format({"num_format": "dd.mm.yyyy"}),
@@ -164,7 +165,7 @@ def participants(job, *, out, progress) -> str:
             ]
         ):
             summary.write_string(row, 0, label, formats["head"])
-            summary.write(row, 1, value)
+            summary.write(row, 1, safe_text(value) if isinstance(value, str) else value)
         workbook.close()
     return f"osalejad-{municipality.code}-{month:%Y-%m}.xlsx"
 

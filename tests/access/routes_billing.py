@@ -39,6 +39,23 @@ def invoice(world):
     return {"pk": _world(world)[1].pk}
 
 
+def agreement(world):
+    _world(world)
+    from billing.models import FundingAgreement
+
+    return {"pk": FundingAgreement.objects.filter(municipality=world.kov_a).first().pk}
+
+
+def evaluation(world):
+    from billing.models import InterimEvaluation
+
+    agreement_pk = agreement(world)["pk"]
+    found = InterimEvaluation.objects.filter(agreement_id=agreement_pk).first()
+    if found is None:
+        found = InterimEvaluation.objects.create(agreement_id=agreement_pk, date=date(2026, 4, 30), participants=9)
+    return {"pk": found.pk}
+
+
 def month(world):
     _world(world)
     return {"month": "2026-04"}
@@ -61,8 +78,15 @@ ROUTES = [
     Route("billing:month_reopen", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:invoice_list", roles=INVOICE_READERS),
     Route("billing:invoice_detail", roles=INVOICE_READERS, kwargs=invoice, scoped=True),
+    Route("billing:invoice_einvoice", roles=INVOICE_READERS, kwargs=invoice, scoped=True),
     Route("billing:invoice_submit", roles=COORDINATOR, kwargs=invoice, method="post", data=lambda w: {"x": "1"},
           scoped=True, ok=302),
     Route("billing:invoice_review", roles=frozenset({Role.SKA}), kwargs=invoice, method="post",
           data=lambda w: {"decision": "accept"}, ok=302),
+    Route("billing:agreement_list", roles=INVOICE_READERS),
+    Route("billing:agreement_detail", roles=INVOICE_READERS, kwargs=agreement, scoped=True),
+    Route("billing:agreement_add", roles=COORDINATOR),
+    Route("billing:agreement_edit", roles=COORDINATOR, kwargs=agreement, scoped=True),
+    Route("billing:evaluation_add", roles=COORDINATOR, kwargs=agreement, scoped=True),
+    Route("billing:evaluation_edit", roles=COORDINATOR, kwargs=evaluation, scoped=True),
 ]

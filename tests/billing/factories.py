@@ -27,6 +27,12 @@ class FundingAgreementFactory(factory.django.DjangoModelFactory):
     planned_places = 10
     monthly_fee = Decimal("5000.00")
     maximum_amount = Decimal("500000.00")
+    street_address = "Keskväljak 1"
+    postal_code = "61234"
+    city = "Alfa"
+    iban = "EE382200221020145685"
+    contact_name = "Kati Alfa"
+    contact_email = "kati@alfa.invalid"
 
 
 class InterimEvaluationFactory(factory.django.DjangoModelFactory):

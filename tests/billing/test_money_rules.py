@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from billing import services
 from billing.services import BillingError, case_management_fee
 from tests.billing.factories import FundingAgreementFactory, InterimEvaluationFactory
 from tugi.money import hours_from_minutes, line_amount
@@ -79,9 +80,53 @@ def test_after_stage_one_the_fee_follows_the_latest_interim_evaluation(kov_a):
     InterimEvaluationFactory(agreement=agreement, date=date(2026, 4, 30), participants=22)
     # 9000 × 22 / 30 = 6600.00
     assert case_management_fee(municipality=kov_a, month=date(2026, 5, 1)) == Decimal("6600.00")
-    InterimEvaluationFactory(agreement=agreement, date=date(2027, 4, 30), participants=29)
-    assert case_management_fee(municipality=kov_a, month=date(2027, 4, 1)) == Decimal("8700.00")
+    InterimEvaluationFactory(agreement=agreement, date=date(2027, 4, 30), participants=26)
+    # 9000 × 26 / 30 = 7800.00 (26 / 30 = 86.7 %, under the 10 % tolerance)
+    assert case_management_fee(municipality=kov_a, month=date(2027, 4, 1)) == Decimal("7800.00")
     assert case_management_fee(municipality=kov_a, month=date(2026, 12, 1)) == Decimal("6600.00")
+
+
+def _after_stage_one(kov, counted, *, places=1000, decided=None):
+    agreement = FundingAgreementFactory(
+        municipality=kov, start_date=date(2026, 1, 1), planned_places=places, monthly_fee=Decimal("9000.00")
+    )
+    InterimEvaluationFactory(agreement=agreement, date=date(2026, 4, 30), participants=counted, decided_fee=decided)
+    return services.case_management_fee_for(agreement=agreement, month=date(2026, 5, 1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("counted", "expected", "words"),
+    [
+        (899, Decimal("8091.00"), "under 90 %"),  # 89.9 %: 9000 × 899 / 1000
+        (900, Decimal("9000.00"), "at least 90 %"),  # 90 %: within the tolerance, F
+        (1000, Decimal("9000.00"), "at least 90 %"),  # 100 %
+    ],
+)
+def test_the_fee_around_the_90_percent_tolerance(kov_a, counted, expected, words):
+    fee = _after_stage_one(kov_a, counted)
+    assert fee.amount == expected
+    assert words in fee.basis and f"{counted} participants of 1000 planned places" in fee.basis
+
+
+@pytest.mark.django_db
+def test_the_fee_under_the_tolerance_is_rounded_half_up(kov_a):
+    # 9000 × 20 / 23 = 7826.0869… → 7826.09
+    assert _after_stage_one(kov_a, 20, places=23).amount == Decimal("7826.09")
+
+
+@pytest.mark.django_db
+def test_an_amount_decided_by_ska_wins_over_the_rule(kov_a):
+    fee = _after_stage_one(kov_a, 500, decided=Decimal("7000.50"))
+    assert fee.amount == Decimal("7000.50")
+    assert "SKA decided" in fee.basis
+
+
+@pytest.mark.django_db
+def test_stage_one_says_so_in_the_basis(kov_a):
+    agreement = FundingAgreementFactory(municipality=kov_a, start_date=date(2026, 1, 1))
+    fee = services.case_management_fee_for(agreement=agreement, month=date(2026, 3, 1))
+    assert fee.amount == Decimal("5000.00") and "Stage I" in fee.basis and "30.04.2026" in fee.basis
 
 
 @pytest.mark.django_db

@@ -268,8 +268,10 @@ def test_a_correction_after_acceptance_goes_into_a_later_open_month_as_an_adjust
         Adjustment.objects.filter(pk=adjustment.pk).update(amount=0)
 
 
-def test_contract_usage_counts_closed_months_for_the_providers_contract_page(world, coordinator_a, closed_april):
+def test_contract_usage_counts_submitted_months_for_the_providers_contract_page(world, coordinator_a, closed_april):
     record(world, coordinator_a, date=date(2026, 5, 4))  # open month: not yet invoiced
+    assert contract_usage(world.contract) == Decimal("0.00")  # closed, not yet submitted
+    services.submit_invoice(invoice=closed_april[1], by=coordinator_a)
     assert contract_usage(world.contract) == Decimal("30.00")
 
 

@@ -124,8 +124,12 @@ def test_ska_reviews_a_submitted_invoice_and_sees_the_consistency_check(client, 
 
 def test_the_contract_page_shows_what_billing_has_invoiced(client, world, coordinator_a):
     services.record_deliveries(drafts=[world.draft()], by=coordinator_a)
-    services.close_month(municipality=world.kov, month=date(2026, 4, 1), by=coordinator_a, today=date(2026, 5, 4))
+    invoice = services.close_month(
+        municipality=world.kov, month=date(2026, 4, 1), by=coordinator_a, today=date(2026, 5, 4)
+    )
     client.force_login(coordinator_a)
+    assert client.get(f"/providers/contracts/{world.contract.pk}/").context["used"] == 0  # not submitted yet
+    services.submit_invoice(invoice=invoice, by=coordinator_a)
     response = client.get(f"/providers/contracts/{world.contract.pk}/")
     assert response.context["used"] == 30
 
@@ -175,7 +179,10 @@ def test_the_month_end_page_warns_at_90_percent_of_a_contracts_maximum(client, w
     world.contract.maximum_amount = 32
     world.contract.save()
     services.record_deliveries(drafts=[world.draft()], by=coordinator_a)
-    services.close_month(municipality=world.kov, month=date(2026, 4, 1), by=coordinator_a, today=date(2026, 5, 4))
+    invoice = services.close_month(
+        municipality=world.kov, month=date(2026, 4, 1), by=coordinator_a, today=date(2026, 5, 4)
+    )
+    services.submit_invoice(invoice=invoice, by=coordinator_a)  # maximum amounts count what SKA counts
     client.force_login(coordinator_a)
     with time_machine.travel(MAY):
         response = client.get("/billing/month-end/?month=2026-04")

@@ -121,6 +121,7 @@ def pages_of(username: str):
             ("month end", go("/billing/month-end/")),
             ("deliveries", go("/billing/deliveries/")),
             ("reports", go("/reports/")),
+            ("funding agreement", follow("/billing/funding/", r"^/billing/funding/\d+/$")),
             ("form errors", errors_of("/providers/new/")),
         ]
     if user.role == Role.PROVIDER:
@@ -140,6 +141,7 @@ def pages_of(username: str):
             ("invoice", follow("/billing/invoices/", r"^/billing/invoices/\d+/$")),
             ("reports", go("/reports/")),
             ("municipalities by month", go("/reports/months/")),
+            ("funding agreements", go("/billing/funding/")),
             (
                 "form errors",
                 errors_of("/reports/jobs/", "main form[action='/reports/jobs/request/']"),

@@ -60,7 +60,7 @@ def test_the_invoice_pdf_has_every_line_and_the_total_of_the_invoice(
     for line in invoice.lines.all():
         assert line.description in text
     assert "5 000,00 €" in text  # the case-management fee
-    assert f"Kokku {invoice.total:,.2f} €".replace(",", " ").replace(".", ",") in text
+    assert "Arve kokku " + f"{invoice.total:,.2f} €".replace(",", " ").replace(".", ",") in text
     assert sum(line.amount for line in invoice.lines.all()) == invoice.total
     components = invoice.lines.filter(kind=InvoiceLine.Kind.COMPONENT)
     assert sum(line.amount for line in components) == invoice.components_total

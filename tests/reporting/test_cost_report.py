@@ -12,6 +12,7 @@ from accounts.models import AccessLog
 from billing.models import Delivery, Invoice, InvoiceLine
 from billing.services import submit_invoice
 from reporting import services
+from reporting.kinds.cost_report import DATA_COLUMNS
 from reporting.models import ReportJob
 from tests.reporting.month_world import MONTH, close, closed_month, record_month
 from tests.reporting.readers import cents, rows, workbook
@@ -37,65 +38,80 @@ def test_closing_a_month_generates_its_cost_report_and_invoice_by_itself(month, 
     assert _current("invoice_pdf", kov_a).status == ReportJob.Status.DONE
 
 
-def test_the_grand_total_equals_the_invoices_component_total_to_the_cent(month, kov_a):
+def _sheet(book, name):
+    data = rows(book[name])
+    return [dict(zip(data[0], r, strict=True)) for r in data[1:]]
+
+
+def test_the_data_sheet_sums_to_the_invoices_component_total_to_the_cent(month, kov_a):
     book = workbook(_current("cost_report", kov_a))
-    data = rows(book.worksheets[1])
-    assert data[-1][0] == "Kõik kokku"
-    assert cents(data[-1][10]) == month.invoice.components_total
+    assert book.sheetnames == ["Kokkuvõte", "Andmed", "Komponendid", "Isikud"]
+    data = _sheet(book, "Andmed")
+    assert sum(cents(r["summa"]) for r in data) == month.invoice.components_total
     assert month.invoice.components_total == Decimal("16.33") * 2 + Decimal("22.50") + Decimal(
         "25.00"
     ) + Decimal("28.58")
 
 
-def test_each_person_has_rows_per_component_and_a_subtotal(month, kov_a):
-    data = rows(workbook(_current("cost_report", kov_a)).worksheets[1])
-    assert data[0][:4] == ("Isikukood", "Perekonnanimi", "Eesnimi", "Juhtumi number")
-    first = [r for r in data if r[1] == "Ärmpalu"]
-    assert [(r[4], r[6], cents(r[7]), r[8], r[9], cents(r[10])) for r in first] == [
-        (
-            "B1",
-            month.world.provider.name,
-            Decimal("49.00"),
-            2,
-            pytest.approx(0.6667),
-            Decimal("32.66"),
-        ),
-        ("L23", month.world.provider.name, Decimal("30.00"), 1, 0.75, Decimal("22.50")),
+def test_the_data_sheet_is_flat_with_stable_columns_form_provider_code_and_relative(month, kov_a):
+    data = _sheet(workbook(_current("cost_report", kov_a)), "Andmed")
+    assert list(data[0]) == [name for name, _width in DATA_COLUMNS]
+    assert all(r["isikukood"] and r["komponendi_kood"] for r in data), "no subtotal rows"
+    first = [r for r in data if r["perekonnanimi"] == "Ärmpalu"]
+    provider = month.world.provider
+    assert [
+        (r["komponendi_kood"], r["vorm"], r["osutaja"], r["osutaja_registrikood"], r["lahedasele"],
+         cents(r["uhikuhind"]), r["kordi"], r["tunnid"], cents(r["summa"]))
+        for r in first
+    ] == [
+        ("B1", "I", provider.name, provider.registry_code, "ei", Decimal("49.00"), 2, pytest.approx(0.6667),
+         Decimal("32.66")),
+        ("L23", "I", provider.name, provider.registry_code, "ei", Decimal("30.00"), 1, 0.75, Decimal("22.50")),
     ]
-    assert first[0][0] == month.world.case.person.isikukood
-    subtotal = data[data.index(first[-1]) + 1]
-    assert subtotal[0] == "Isik kokku" and cents(subtotal[10]) == Decimal("55.16")
+    assert first[0]["isikukood"] == month.world.case.person.isikukood
+    assert {r["kov_kood"] for r in data} == {kov_a.code} and {r["kuu"] for r in data} == {"2026-04"}
     # Persons in name order: Ärmpalu before Zõbrova (Estonian alphabet: Š, Z, Ž, T, …, Õ, Ä).
-    names = [r[1] for r in data[1:-1] if r[1]]
-    assert set(names) == {"Ärmpalu", "Zõbrova"}
-    per_person = Delivery.objects.filter(case=month.world.other_case).aggregate(s=Sum("amount"))[
-        "s"
-    ]
-    other_subtotal = [r for r in data if r[0] == "Isik kokku"]
-    assert {cents(r[10]) for r in other_subtotal} == {Decimal("55.16"), per_person}
+    assert [r["perekonnanimi"] for r in data][-1] == "Ärmpalu"
 
 
-def test_the_summary_has_the_fee_the_invoice_number_and_the_component_totals(month, kov_a):
-    summary = rows(workbook(_current("cost_report", kov_a)).worksheets[0])
+def test_a_session_a_relative_received_is_its_own_row(kov_a, coordinator_a, django_capture_on_commit_callbacks):
+    from tests.billing.factories import build_world
+
+    world = build_world(kov_a)
+    record_month(world, coordinator_a)
+    Delivery.objects.filter(case=world.other_case, component__code="L23").update(recipient_name="Ema")
+    close(world, coordinator_a, django_capture_on_commit_callbacks)
+    data = _sheet(workbook(_current("cost_report", kov_a)), "Andmed")
+    relative = [r for r in data if r["lahedasele"] == "jah"]
+    assert [(r["perekonnanimi"], r["komponendi_kood"]) for r in relative] == [("Zõbrova", "L23")]
+
+
+def test_the_summaries_have_sheets_of_their_own(month, kov_a):
+    book = workbook(_current("cost_report", kov_a))
+    summary = rows(book["Kokkuvõte"])
     facts = {r[0]: r[1] for r in summary if r[0]}
     invoice = month.invoice
     assert facts["Arve number"] == invoice.number
-    assert (
-        cents(facts["Juhtumikorralduse tasu"]) == invoice.case_management_fee == Decimal("5000.00")
-    )
+    assert cents(facts["Juhtumikorralduse tasu"]) == invoice.case_management_fee == Decimal("5000.00")
     assert cents(facts["Arve kokku"]) == invoice.total
     component_lines = {
         line.component.code: line.amount
-        for line in invoice.lines.filter(kind=InvoiceLine.Kind.COMPONENT).select_related(
-            "component"
-        )
+        for line in invoice.lines.filter(kind=InvoiceLine.Kind.COMPONENT).select_related("component")
     }
-    table = {r[0]: cents(r[4]) for r in summary if r[0] in component_lines}
-    assert table == component_lines
-    assert (
-        cents([r for r in summary if r[0] == "Komponendid kokku"][-1][4])
-        == invoice.components_total
-    )
+    by_component = {r["komponendi_kood"]: cents(r["summa"]) for r in _sheet(book, "Komponendid")}
+    assert by_component.pop("Komponendid kokku") == invoice.components_total
+    assert by_component == component_lines
+    persons = _sheet(book, "Isikud")
+    assert {r["perekonnanimi"]: cents(r["summa"]) for r in persons[:-1]} == {
+        "Ärmpalu": Decimal("55.16"),
+        "Zõbrova": Delivery.objects.filter(case=month.world.other_case).aggregate(s=Sum("amount"))["s"],
+    }
+    assert cents(persons[-1]["summa"]) == invoice.components_total
+
+
+def test_the_case_manager_may_download_their_kovs_report(month, kov_a, case_manager_a, client):
+    client.force_login(case_manager_a)
+    assert client.get(reverse("reporting:download", args=[_current("cost_report", kov_a).pk])).status_code == 200
 
 
 def test_a_month_that_is_not_closed_fails_with_a_readable_error(
@@ -146,16 +162,22 @@ def test_the_consolidated_xlsx_lists_every_municipality_with_its_invoice(
         job = services.request_report(kind="all_kov_costs", by=ska_user, month=MONTH)
     job.refresh_from_db()
     assert job.municipality is None and job.status == ReportJob.Status.DONE
-    data = rows(workbook(job).worksheets[0])
+    book = workbook(job)
+    data = rows(book.worksheets[0])
     by_code = {r[0]: r for r in data[1:] if r[0]}
     invoice = Invoice.objects.get(pk=month.invoice.pk)
     assert by_code[kov_a.code][2] == "esitatud tähtaegselt"
     assert by_code[kov_a.code][3] == invoice.number
     assert cents(by_code[kov_a.code][9]) == invoice.total
     assert by_code[kov_b.code][2] == "avatud" and by_code[kov_b.code][3] is None
-    total = data[-1]
-    assert total[1] == "Kokku" and cents(total[7]) == invoice.components_total
-    assert set(data[0][10:]) == {"B1", "L23"}
+    total = next(r for r in data if r[1] == "Kokku")
+    assert cents(total[7]) == invoice.components_total
+    assert data[-1][1].startswith("Arvesse on võetud ainult esitatud ja aktsepteeritud arved")
+    assert list(data[0][10:]) == ["B1", "L23"]
+    lines = _sheet(book, "Andmed")
+    assert sum(cents(r["summa"]) for r in lines) == invoice.total
+    assert {r["rea_liik"] for r in lines} == {"tasu", "komponent"}
+    assert {r["kov_kood"] for r in lines} == {kov_a.code}
 
 
 def test_the_consolidated_report_needs_a_month_and_is_for_ska(kov_a, coordinator_a, ska_user):
