@@ -5,7 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -24,10 +24,11 @@ from accounts.permissions import (
 )
 from accounts.services import log_access
 from tugi import workdays
+from tugi.forms import month_param
 
 from . import months as month_selectors
 from . import selectors, services
-from .forms import JobFilterForm, MonthField, ReportRequestForm
+from .forms import JobFilterForm, ReportRequestForm
 from .models import Reminder
 from .registry import get_kind
 from .subjects import subject_for
@@ -214,11 +215,10 @@ MONTHS_SHOWN = 6
 @role_required(Role.SKA, Role.ADMIN)
 def months(request):
     """Every municipality's months: the state of each (open … accepted) and its files."""
-    try:
-        last = MonthField(required=False).clean(request.GET.get("month", ""))
-    except ValidationError:
-        last = None
-    last = last or workdays.month_start(workdays.month_start(timezone.localdate()) - date.resolution)
+    last = month_param(
+        request.GET.get("month"),
+        default=workdays.month_start(workdays.month_start(timezone.localdate()) - date.resolution),
+    )
     shown = month_selectors.month_range(last, MONTHS_SHOWN)
     q = request.GET.get("q", "").strip()
     kovs = visible_municipalities(request.user).order_by("name")
