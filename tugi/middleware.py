@@ -26,3 +26,24 @@ class RefuseNulBytesMiddleware:
 
 def _holds_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+class PrivateResponsesMiddleware:
+    """Every answer to a signed-in user is ``Cache-Control: no-store`` (pages and downloads of
+    personal data must not stay in a browser's or a proxy's cache; the simplest honest rule is
+    all of them), and every answer carries the Permissions-Policy of the settings.
+
+    Static files are answered by WhiteNoise before this runs and stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
