@@ -30,10 +30,14 @@ def test_add_months_clamps_to_the_end_of_a_shorter_month():
     assert add_months(date(2026, 11, 15), 14) == date(2028, 1, 15)
 
 
-def test_the_daily_tick_knows_the_first_working_day_and_the_due_date():
+def test_the_daily_tick_knows_the_first_working_day_and_the_due_date_and_catches_up():
+    assert calendar_events(date(2026, 5, 1)) == []  # a holiday before the first working day
     assert calendar_events(date(2026, 5, 4)) == ["first_working_day"]
-    assert calendar_events(date(2026, 5, 12)) == ["due_date"]
-    assert calendar_events(date(2026, 5, 13)) == []
+    assert calendar_events(date(2026, 5, 8)) == ["first_working_day"]  # beat was down until now
+    assert calendar_events(date(2026, 5, 12)) == ["first_working_day", "due_date"]
+    assert calendar_events(date(2026, 5, 13)) == ["due_date"]
+    assert calendar_events(date(2026, 5, 31)) == ["due_date"]
+    assert calendar_events(date(2026, 6, 1)) == ["first_working_day"]
 
 
 @pytest.mark.parametrize(
