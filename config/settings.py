@@ -235,7 +235,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=60),
     "unacked_restore_throttle": 1,
+    # A broker that is down is noticed in seconds, not after a long connect.
+    "socket_connect_timeout": 3,
 }
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 # Slows each step of the diagnostics report (tests kill a worker in the middle of one).
 REPORTING_STEP_DELAY_SECONDS = env.float("REPORTING_STEP_DELAY_SECONDS", default=0.0)
 CELERY_RESULT_EXPIRES = timedelta(days=1)
@@ -247,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-calendar-tick": {
         "task": "reporting.tasks.calendar_tick",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Jobs whose message was lost are sent again; files no job records are deleted.
+    "report-jobs-sweep": {
+        "task": "reporting.tasks.sweep_report_jobs",
+        "schedule": crontab(minute="*/15"),
     },
 }
 

@@ -76,3 +76,10 @@ def generate_report(self, job_id: int) -> str:
         services.fail_job(job_id=job_id, error=services.error_message(exc))
         return "failed"
     return job.status if job else "skipped"
+
+
+@shared_task
+def sweep_report_jobs() -> dict:
+    """Run by Celery beat every 15 minutes: re-send jobs queued too long (or mark them failed
+    when the queue does not take them), and delete files no job records."""
+    return services.sweep_jobs()

@@ -152,7 +152,7 @@ def request_report(request):
         except services.ReportingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The report is being generated."))
+            _say_queued(request, job, _("The report is being generated."))
             if target := _safe_next(request):
                 return redirect(target)
             return redirect("reporting:job_detail", pk=job.pk)
@@ -183,7 +183,7 @@ def _request_document(request, kind):
         messages.error(request, exc.message)
         job = None
     else:
-        messages.success(request, _("The document is being generated."))
+        _say_queued(request, job, _("The document is being generated."))
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -203,8 +203,16 @@ def retry(request, pk):
     except services.ReportingError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The report is being generated again."))
+        _say_queued(request, job, _("The report is being generated again."))
     return redirect("reporting:job_detail", pk=job.pk)
+
+
+def _say_queued(request, job, text: str) -> None:
+    """The success message, or the reason when the job could not even be queued."""
+    if job.status == job.Status.FAILED:
+        messages.error(request, job.error)
+    else:
+        messages.success(request, text)
 
 
 # --- SKA's table of municipalities × months, and reminders --------------------------------
