@@ -4,6 +4,7 @@ One module for every environment; ``config/test_settings.py`` holds the few
 explicit overrides the test suite needs.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -100,6 +101,10 @@ else:
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Tugi runs on PostgreSQL only; DATABASE_URL must be postgres://…")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+if len(sys.argv) > 1 and sys.argv[1] == "runserver":
+    # The development server answers each request in a new thread, whose persistent
+    # connection is never reused nor closed: every request would leak one.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users, sign-in and lock-out.
