@@ -225,3 +225,86 @@ def test_the_sweep_deletes_old_files_no_job_records_and_keeps_the_rest(media_roo
 
 def test_the_celery_client_in_these_tests_is_the_apps_own():
     assert isinstance(celery_app, Celery) and generate_report.app is celery_app
+
+
+# --- Redis restarted while jobs are queued and running ------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_redis(port: int, directory: Path) -> subprocess.Popen:
+    """A private redis-server with the append-only file, as docker-compose runs it."""
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+         "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    import redis
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if redis.Redis(port=port, socket_connect_timeout=0.5).ping():
+                return server
+        except redis.RedisError:
+            time.sleep(0.1)
+    server.kill()
+    pytest.fail("the private redis-server did not start")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_jobs_queued_and_running_survive_a_redis_restart(admin_user, media_root, tmp_path):
+    import shutil
+    import signal
+
+    if not shutil.which("redis-server"):
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is required in CI")
+        pytest.skip("redis-server is not installed")
+    port = _free_port()
+    data = tmp_path / "redis"
+    data.mkdir()
+    url = f"redis://127.0.0.1:{port}/0"
+    redis_server = _start_redis(port, data)
+    log = tmp_path / "worker.log"
+    worker = None
+    try:
+        worker = start_worker(
+            env={"DJANGO_MEDIA_ROOT": str(media_root), "REDIS_URL": url, "CELERY_VISIBILITY_TIMEOUT": "3",
+                 "CELERY_UNACKED_RESTORE_INTERVAL": "1", "REPORTING_STEP_DELAY_SECONDS": "0.4"},
+            log_path=log,
+        )
+        jobs = [ReportJobFactory(kind="diagnostics", municipality=None, month=None, requested_by=admin_user,
+                                 parameters={"n": n}) for n in range(3)]
+        sender = Celery("tugi-test-client", broker=url, backend=url)
+        for job in jobs:
+            sender.send_task(generate_report.name, args=[job.pk])
+        deadline = time.monotonic() + 90
+        while current(jobs[0]).status != "running" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert current(jobs[0]).status == "running", log.read_text(errors="replace")[-2000:]
+        # Redis dies (no clean shutdown) with one job running and two queued, and comes back.
+        os.killpg(redis_server.pid, signal.SIGKILL)
+        redis_server.wait(timeout=10)
+        time.sleep(1)
+        redis_server = _start_redis(port, data)
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and any(current(j).status not in ("done", "failed") for j in jobs):
+            time.sleep(0.3)
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+        os.killpg(redis_server.pid, signal.SIGKILL)
+        redis_server.wait(timeout=10)
+    output = log.read_text(errors="replace")[-3000:]
+    assert [current(j).status for j in jobs] == ["done"] * 3, output
+    for job in jobs:
+        done = current(job)
+        assert (media_root / done.file.name).is_file() and done.size == (media_root / done.file.name).stat().st_size
