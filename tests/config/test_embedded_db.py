@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import psutil
@@ -31,13 +33,14 @@ def _postmaster_pid(pgdata: Path) -> int | None:
 
 
 @pytest.fixture
-def private_cluster(tmp_path):
-    base = tmp_path / "checkout"
-    base.mkdir()
-    os.chmod(tmp_path, 0o755)
+def private_cluster():
+    # Not under pytest's temporary root: pytest keeps it 0700 (another session on the machine
+    # resets it), and the server runs as its own system user.
+    base = Path(tempfile.mkdtemp(prefix="tugi-pgdata-"))
     os.chmod(base, 0o755)
     yield base
     _python("embedded_db.stop(Path(sys.argv[1]))", base)
+    shutil.rmtree(base, ignore_errors=True)
 
 
 def test_an_empty_handle_list_left_by_a_killed_run_is_repaired_and_stop_db_really_stops(private_cluster):
