@@ -224,7 +224,10 @@ def test_the_sweep_deletes_old_files_no_job_records_and_keeps_the_rest(media_roo
 
 
 def test_the_celery_client_in_these_tests_is_the_apps_own():
-    assert isinstance(celery_app, Celery) and generate_report.app is celery_app
+    """A test's own sending client must not become Celery's current app: the app's tasks
+    (shared_task) would follow it, and later tests would send to its broker."""
+    Celery("tugi-test-client", broker=DEAD_REDIS, set_as_current=False)
+    assert generate_report.app is celery_app
 
 
 # --- Redis restarted while jobs are queued and running ------------------------------------------
@@ -283,7 +286,7 @@ def test_jobs_queued_and_running_survive_a_redis_restart(admin_user, media_root,
         )
         jobs = [ReportJobFactory(kind="diagnostics", municipality=None, month=None, requested_by=admin_user,
                                  parameters={"n": n}) for n in range(3)]
-        sender = Celery("tugi-test-client", broker=url, backend=url)
+        sender = Celery("tugi-test-client", broker=url, backend=url, set_as_current=False)
         for job in jobs:
             sender.send_task(generate_report.name, args=[job.pk])
         deadline = time.monotonic() + 90
