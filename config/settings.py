@@ -177,7 +177,7 @@ CONTENT_SECURITY_POLICY = {
 #: Browser features no page of Tugi uses, switched off (tugi.middleware.PrivateResponsesMiddleware).
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
-    "payment=(), usb=(), interest-cohort=()"
+    "payment=(), usb=()"
 )
 BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
