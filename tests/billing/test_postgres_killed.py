@@ -122,10 +122,13 @@ def _crash_while_blocked(cluster, *, table: str, command: list[str]) -> subproce
         while True:
             with watcher.cursor() as cursor:
                 cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = 'tugi' AND wait_event_type = 'Lock' "
+                    "SELECT query FROM pg_stat_activity WHERE datname = 'tugi' AND wait_event_type = 'Lock' "
                     "AND backend_xid IS NOT NULL"
                 )
-                if cursor.fetchone()[0]:
+                blocked = cursor.fetchone()
+                if blocked:
+                    # It has written (it holds a transaction id) and now waits to write `table`.
+                    assert table in blocked[0], blocked[0]
                     break
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "the command never reached the locked table"
