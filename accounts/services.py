@@ -9,14 +9,27 @@ from .models import AccessLog, Municipality
 
 
 def client_ip(request) -> str | None:
-    """The client's address; behind a trusted proxy the first X-Forwarded-For hop."""
+    """The client's address, for the lock-out (axes) and the access log alike.
+
+    Behind ``TRUSTED_PROXY_COUNT`` proxies each proxy appends the address it was reached from
+    to ``X-Forwarded-For``, so the client is the entry that many places from the right; the
+    entries to its left are whatever the client sent and are never trusted. With no trusted
+    proxy, or a header shorter than the proxy chain, the connection's own address is used."""
+    import ipaddress
+
     from django.conf import settings
 
-    if getattr(settings, "USE_X_FORWARDED_HOST", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return remote
 
 
 def log_access(

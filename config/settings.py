@@ -4,11 +4,13 @@ One module for every environment; ``config/test_settings.py`` holds the few
 explicit overrides the test suite needs.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,7 @@ INSTALLED_APPS = LOCAL_APPS + [
     "django_celery_beat",
     "simple_history",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -54,9 +57,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.EstonianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "tugi.middleware.RefuseNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tugi.middleware.PrivateResponsesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -95,6 +101,10 @@ else:
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Tugi runs on PostgreSQL only; DATABASE_URL must be postgres://…")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+if len(sys.argv) > 1 and sys.argv[1] == "runserver":
+    # The development server answers each request in a new thread, whose persistent
+    # connection is never reused nor closed: every request would leak one.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users, sign-in and lock-out.
@@ -124,9 +134,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=15)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-# Lock an account after repeated failures, and a browser at one address that tries many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+# Lock an account after repeated failures, and an address (whatever browser string it sends)
+# that fails on many accounts; accounts.lockout gives the address its own, higher limit.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.services.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
@@ -151,9 +165,35 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Load balancers and docker-compose probe /health/ over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 X_FRAME_OPTIONS = "DENY"
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+# Scripts only from our own static files: no inline <script> and no on* attributes in any
+# template (a confirm question is a data-confirm attribute read by static/js/tugi.js).
+# Inline styles stay allowed: htmx injects its indicator style and a few widths are computed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+#: Browser features no page of Tugi uses, switched off (tugi.middleware.PrivateResponsesMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+#: How many proxies in front of the app append to X-Forwarded-For: the client's address is
+#: read that many entries from the right (accounts.services.client_ip), never the left-most.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=1 if BEHIND_PROXY else 0)
 
 # --- Language, time and formats: Estonian first.
 LANGUAGE_CODE = "et"
@@ -208,7 +248,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=60),
     "unacked_restore_throttle": 1,
+    # A broker that is down is noticed in seconds, not after a long connect.
+    "socket_connect_timeout": 3,
 }
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 # Slows each step of the diagnostics report (tests kill a worker in the middle of one).
 REPORTING_STEP_DELAY_SECONDS = env.float("REPORTING_STEP_DELAY_SECONDS", default=0.0)
 CELERY_RESULT_EXPIRES = timedelta(days=1)
@@ -220,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-calendar-tick": {
         "task": "reporting.tasks.calendar_tick",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Jobs whose message was lost are sent again; files no job records are deleted.
+    "report-jobs-sweep": {
+        "task": "reporting.tasks.sweep_report_jobs",
+        "schedule": crontab(minute="*/15"),
     },
 }
 

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tugi.forms import MonthField
+
 from .models import ReportJob
 
-
-class MonthField(forms.CharField):
-    """A month as ``YYYY-MM`` (the browser's month input) or ``MM.YYYY``; cleans to its 1st day."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-01"})
-    default_error_messages = {"invalid": _("Enter the month as YYYY-MM, e.g. 2026-01.")}
-
-    def to_python(self, value):
-        value = super().to_python(value).strip()
-        if not value:
-            return None
-        try:
-            if "." in value:
-                month, year = value.split(".")
-            else:
-                year, month = value.split("-")
-            return date(int(year), int(month), 1)
-        except ValueError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+__all__ = ["JobFilterForm", "MonthField", "ReportRequestForm"]
 
 
 class JobFilterForm(forms.Form):

@@ -12,12 +12,13 @@ copied to a hidden ``.part`` file beside it, flushed to disk and published with
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import tempfile
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -77,9 +78,33 @@ def _check_scope(
 
 
 def _enqueue(job_id: int) -> None:
+    transaction.on_commit(partial(send_job, job_id=job_id))
+
+
+def send_job(*, job_id: int) -> bool:
+    """Hand the job to the task queue, once, without waiting for a broker that is down.
+
+    A job whose message could not be sent is marked failed at once with a message that says
+    why; it can be tried again (a failed job has a retry button), and the periodic sweep
+    (:func:`sweep_jobs`) re-sends jobs that stayed queued too long."""
+    from kombu.exceptions import OperationalError as BrokerError
+    from redis.exceptions import RedisError
+
     from .tasks import generate_report
 
-    transaction.on_commit(partial(generate_report.delay, job_id))
+    try:
+        generate_report.apply_async(args=(job_id,), retry=False)
+    except (BrokerError, RedisError, ConnectionError) as exc:
+        logger.error("Report job %s could not be queued: %s", job_id, exc)
+        fail_job(
+            job_id=job_id,
+            error=_(
+                "The report could not be queued: the task queue (Redis) does not answer. "
+                "Try again in a moment; if it fails again, tell the administrator."
+            ),
+        )
+        return False
+    return True
 
 
 def request_report(
@@ -124,6 +149,7 @@ def request_report(
             # Someone else asked for the very same report a moment ago.
             return existing.get()
         _enqueue(job.pk)
+    job.refresh_from_db(fields=["status", "error"])
     return job
 
 
@@ -146,6 +172,7 @@ def retry_report(*, job: ReportJob, by: User) -> ReportJob:
         except IntegrityError as exc:
             raise ReportingError(_("The same report is already being generated.")) from exc
         _enqueue(job.pk)
+    job.refresh_from_db(fields=["status", "error"])
     return job
 
 
@@ -207,6 +234,39 @@ def _publish(source, directory: Path, filename: str) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+class StorageError(ReportingError):
+    """The file storage cannot take the file (full, read-only, not writable): trying again
+    soon would fail the same way, so the job fails at once and says what it is."""
+
+
+#: OSError numbers that mean the storage itself refuses, with what the user reads.
+STORAGE_ERRORS = {
+    errno.ENOSPC: "full",
+    errno.EDQUOT: "full",
+    errno.EFBIG: "full",
+    errno.EROFS: "read-only",
+    errno.EACCES: "read-only",
+    errno.EPERM: "read-only",
+    errno.ENOTDIR: "read-only",
+    errno.EEXIST: "read-only",
+}
+
+
+def storage_error(exc: OSError) -> StorageError | None:
+    kind = STORAGE_ERRORS.get(exc.errno)
+    if kind == "full":
+        return StorageError(
+            _("The report could not be saved: the file storage is full. Tell the administrator; "
+              "try again once there is space.")
+        )
+    if kind == "read-only":
+        return StorageError(
+            _("The report could not be saved: the file storage is read-only or not writable. "
+              "Tell the administrator.")
+        )
+    return None
+
+
 def run_job(*, job_id: int) -> ReportJob | None:
     """Generate the job's file and publish it; None when the job needs nothing (already
     done, failed or deleted), so running the task twice is harmless."""
@@ -215,17 +275,22 @@ def run_job(*, job_id: int) -> ReportJob | None:
         return None
     kind = _kind(job.kind)
     base = Path(default_storage.path(job_directory(job)))
-    _remove_leftovers(base)
     # Each attempt publishes into its own directory: should a message be delivered twice
     # while the first worker still runs, neither overwrites the file the other recorded.
     name = f"{job_directory(job)}/{job.attempts}"
     directory = base / str(job.attempts)
-    directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=directory) as out:
-        filename = kind.generate(job, out=out, progress=partial(set_progress, job_id=job.pk))
-        filename = get_valid_filename(filename or f"{kind.code}.{kind.extension}")
-        out.flush()
-        size, checksum = _publish(out, directory, filename)
+    try:
+        _remove_leftovers(base)
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory) as out:
+            filename = kind.generate(job, out=out, progress=partial(set_progress, job_id=job.pk))
+            filename = get_valid_filename(filename or f"{kind.code}.{kind.extension}")
+            out.flush()
+            size, checksum = _publish(out, directory, filename)
+    except OSError as exc:
+        if refused := storage_error(exc):
+            raise refused from exc
+        raise
     finished = finish_job(
         job_id=job.pk,
         name=f"{name}/{filename}",
@@ -297,3 +362,58 @@ def requeue_job(*, job_id: int, message: str) -> None:
     ReportJob.objects.filter(pk=job_id, status__in=ReportJob.ACTIVE_STATUSES).update(
         status=ReportJob.Status.QUEUED, progress_message=str(message)[:200]
     )
+
+
+# --- The periodic sweep ------------------------------------------------------------------------
+
+#: A job queued longer than this has lost its message (the broker was down or restarted
+#: without its data): the sweep sends it again.
+QUEUED_TOO_LONG = timedelta(minutes=30)
+#: A file in the report directory that no job records, older than this, is an orphan
+#: (a worker died between publishing it and recording it); younger ones may be in flight.
+ORPHAN_AGE = timedelta(hours=1)
+
+
+def resend_stale_jobs(*, now=None) -> tuple[int, int]:
+    """Send again every job queued longer than QUEUED_TOO_LONG; (re-sent, failed to send)."""
+    now = now or timezone.now()
+    stale = ReportJob.objects.filter(
+        status=ReportJob.Status.QUEUED, created_at__lt=now - QUEUED_TOO_LONG
+    ).values_list("pk", flat=True)
+    sent = failed = 0
+    for job_id in list(stale):
+        if send_job(job_id=job_id):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def remove_orphan_files(*, now=None) -> list[str]:
+    """Delete report files no job records (and ``.part`` leftovers) older than ORPHAN_AGE."""
+    root = Path(default_storage.path("reports"))
+    if not root.is_dir():
+        return []
+    cutoff = ((now or timezone.now()) - ORPHAN_AGE).timestamp()
+    recorded = set(ReportJob.objects.exclude(file="").values_list("file", flat=True))
+    media = Path(default_storage.path(""))
+    removed = []
+    for path in root.rglob("*"):
+        if not path.is_file() or path.stat().st_mtime > cutoff:
+            continue
+        name = path.relative_to(media).as_posix()
+        if name not in recorded:
+            path.unlink(missing_ok=True)
+            removed.append(name)
+    for directory in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(directory.iterdir()):
+            directory.rmdir()
+    if removed:
+        logger.warning("Removed %s report files no job records: %s", len(removed), removed[:20])
+    return removed
+
+
+def sweep_jobs(*, now=None) -> dict:
+    """What the periodic sweep (``reporting.tasks.sweep_report_jobs``) does."""
+    sent, failed = resend_stale_jobs(now=now)
+    return {"resent": sent, "failed_to_send": failed, "orphans_removed": len(remove_orphan_files(now=now))}

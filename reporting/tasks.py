@@ -17,14 +17,20 @@ TRANSIENT_ERRORS = (OperationalError, OSError)
 
 
 def calendar_events(today: date) -> list[str]:
-    """Which monthly events fall on ``today``: the first working day of the month
-    (coordinators are reminded of the due date) and the due date itself (SKA is told
-    who has not submitted). Later issues attach the jobs to these events."""
+    """Which monthly events are due on ``today``, caught up if beat was down on their day.
+
+    - ``first_working_day``: from the first working day of the month up to the due date of
+      the previous month (coordinators are reminded of that due date);
+    - ``due_date``: from the due date to the end of the month (SKA is told who has not
+      submitted).
+
+    Each event creates its reminders once per user and month (``Reminder`` is unique per user
+    and key), so ticking every day of the window, or twice a day, sends each reminder once."""
     events = []
-    if today == workdays.nth_working_day(today.year, today.month, 1):
+    due = workdays.due_date(workdays.month_start(today.replace(day=1) - date.resolution))
+    if workdays.nth_working_day(today.year, today.month, 1) <= today <= due:
         events.append("first_working_day")
-    previous_month = workdays.month_start(today.replace(day=1) - date.resolution)
-    if today == workdays.due_date(previous_month):
+    if today >= due:
         events.append("due_date")
     return events
 
@@ -70,3 +76,10 @@ def generate_report(self, job_id: int) -> str:
         services.fail_job(job_id=job_id, error=services.error_message(exc))
         return "failed"
     return job.status if job else "skipped"
+
+
+@shared_task
+def sweep_report_jobs() -> dict:
+    """Run by Celery beat every 15 minutes: re-send jobs queued too long (or mark them failed
+    when the queue does not take them), and delete files no job records."""
+    return services.sweep_jobs()

@@ -5,7 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -24,10 +24,11 @@ from accounts.permissions import (
 )
 from accounts.services import log_access
 from tugi import workdays
+from tugi.forms import month_param
 
 from . import months as month_selectors
 from . import selectors, services
-from .forms import JobFilterForm, MonthField, ReportRequestForm
+from .forms import JobFilterForm, ReportRequestForm
 from .models import Reminder
 from .registry import get_kind
 from .subjects import subject_for
@@ -151,7 +152,7 @@ def request_report(request):
         except services.ReportingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The report is being generated."))
+            _say_queued(request, job, _("The report is being generated."))
             if target := _safe_next(request):
                 return redirect(target)
             return redirect("reporting:job_detail", pk=job.pk)
@@ -182,7 +183,7 @@ def _request_document(request, kind):
         messages.error(request, exc.message)
         job = None
     else:
-        messages.success(request, _("The document is being generated."))
+        _say_queued(request, job, _("The document is being generated."))
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -202,8 +203,16 @@ def retry(request, pk):
     except services.ReportingError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The report is being generated again."))
+        _say_queued(request, job, _("The report is being generated again."))
     return redirect("reporting:job_detail", pk=job.pk)
+
+
+def _say_queued(request, job, text: str) -> None:
+    """The success message, or the reason when the job could not even be queued."""
+    if job.status == job.Status.FAILED:
+        messages.error(request, job.error)
+    else:
+        messages.success(request, text)
 
 
 # --- SKA's table of municipalities × months, and reminders --------------------------------
@@ -214,11 +223,10 @@ MONTHS_SHOWN = 6
 @role_required(Role.SKA, Role.ADMIN)
 def months(request):
     """Every municipality's months: the state of each (open … accepted) and its files."""
-    try:
-        last = MonthField(required=False).clean(request.GET.get("month", ""))
-    except ValidationError:
-        last = None
-    last = last or workdays.month_start(workdays.month_start(timezone.localdate()) - date.resolution)
+    last = month_param(
+        request.GET.get("month"),
+        default=workdays.month_start(workdays.month_start(timezone.localdate()) - date.resolution),
+    )
     shown = month_selectors.month_range(last, MONTHS_SHOWN)
     q = request.GET.get("q", "").strip()
     kovs = visible_municipalities(request.user).order_by("name")

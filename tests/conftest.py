@@ -81,6 +81,47 @@ def provider_user(kov_a):
 
 
 @pytest.fixture
+def provider_user_2(kov_a):
+    """A specialist of another provider, “OÜ Teine Teenus”, also under contract with KOV A:
+    it sees KOV A's provider pages as its own, never provider_user's records."""
+    from tests.providers.factories import (
+        ContractFactory,
+        ProviderFactory,
+        SpecialistFactory,
+        registry_code,
+    )
+
+    provider = ProviderFactory(name="OÜ Teine Teenus", registry_code=registry_code(900))
+    ContractFactory(municipality=kov_a, provider=provider, number="TEINE-1")
+    user = UserFactory(
+        username="spets_2", first_name="Tiit", last_name="Teine", role=Role.PROVIDER,
+        municipality=None, provider=provider,
+    )
+    SpecialistFactory(provider=provider, name="Tiit Teine", user=user)
+    return user
+
+
+@pytest.fixture
+def provider_user_b(kov_b):
+    """A specialist of “MTÜ Beeta Abi”, whose only contract is with KOV B."""
+    from tests.providers.factories import (
+        ContractFactory,
+        ProviderFactory,
+        SpecialistFactory,
+        registry_code,
+    )
+
+    provider = ProviderFactory(name="MTÜ Beeta Abi", registry_code=registry_code(901))
+    ContractFactory(municipality=kov_b, provider=provider, number="BEETA-1")
+    user = UserFactory(
+        username="spets_b", first_name="Bruno", last_name="Beeta", role=Role.PROVIDER,
+        municipality=None, provider=provider,
+    )
+    SpecialistFactory(provider=provider, name="Bruno Beeta", user=user)
+    return user
+
+
+@pytest.fixture
 def ska_user(db):
     return UserFactory(
         username="ska_user", first_name="Saima", last_name="Amet", role=Role.SKA, municipality=None

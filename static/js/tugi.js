@@ -29,3 +29,19 @@
   window.addEventListener("resize", function () { mark(document); });
   document.addEventListener("htmx:afterSwap", function (event) { mark(event.target); });
 })();
+
+// A form or its submit button with data-confirm asks before it is sent. Kept here, not in
+// onclick/onsubmit attributes: the Content-Security-Policy allows no inline script.
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+})();

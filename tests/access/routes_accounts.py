@@ -6,6 +6,7 @@ ROUTES = [
     Route("health", public=True),
     Route("accounts:login", public=True),
     Route("accounts:logout", method="post", public=True),
+    Route("accounts:password_change", roles=frozenset(Role)),
     Route(
         "set_language", method="post", public=True, data=lambda w: {"language": "en", "next": "/"}
     ),

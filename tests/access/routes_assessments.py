@@ -116,7 +116,8 @@ def survey_kwargs(world):
 
 ROUTES = [
     Route("assessments:my_persons", roles=PROVIDER),
-    Route("assessments:provider_person", roles=PROVIDER, kwargs=case_kwargs),
+    # Only the person's own providers: another provider of KOV A or of KOV B gets 404.
+    Route("assessments:provider_person", roles=PROVIDER, kwargs=case_kwargs, scoped=True),
     Route("assessments:case", roles=PLAN_READERS, kwargs=case_kwargs, scoped=True),
     Route("assessments:assessment_start", roles=KOV_STAFF, kwargs=case_kwargs, scoped=True, method="post", ok=302),
     Route("assessments:link_provider", roles=KOV_STAFF, kwargs=case_kwargs, scoped=True),

@@ -61,6 +61,56 @@ def month(world):
     return {"month": "2026-04"}
 
 
+# --- Writes of provider_user's sessions (May 2026, an open month) by every persona. Only
+# provider_user, and KOV A's staff where the page is theirs too, may write them; another
+# provider of KOV A (provider_user_2) or of KOV B (provider_user_b) gets its form back with
+# the refusal and nothing is written (tests/access/test_provider_isolation.py checks the rows).
+
+MAY = date(2026, 5, 5)
+
+
+def _line(world):
+    _world(world)
+    from assessments.models import PlanLine
+
+    return PlanLine.objects.filter(
+        plan__case__municipality=world.kov_a, provider=world.users["provider_user"].provider,
+        component__code="L23",
+    ).order_by("pk").first()
+
+
+def grid_week(world):
+    line = _line(world)
+    return {"week": MAY.isoformat(), f"c-{line.pk}-{MAY.isoformat()}": "45"}
+
+
+def session_form(world):
+    from providers.models import Specialist
+
+    line = _line(world)
+    provider = world.users["provider_user"].provider
+    return {
+        "case": line.plan.case_id, "component": line.component_id, "provider": provider.pk,
+        "specialist": Specialist.objects.get(user=world.users["provider_user"]).pk,
+        "date": MAY.isoformat(), "minutes": "45", "form": "I",
+    }
+
+
+def import_file(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from billing import imports
+
+    line = _line(world)
+    row = [line.plan.case.person.isikukood, f"{MAY:%d.%m.%Y}", "L23",
+           world.users["provider_user"].provider.registry_code, "45", "I", "Pille Pakkuja", ""]
+    content = (";".join(imports.COLUMNS) + "\n" + ";".join(row) + "\n").encode()
+    return {"municipality": world.kov_a.pk, "file": SimpleUploadedFile("osalemine.csv", content)}
+
+
+OTHER_PROVIDERS_REFUSED = {"provider_user_2": 200, "provider_user_b": 200}
+
+
 ROUTES = [
     Route("billing:month_end", roles=COORDINATOR),
     Route("billing:my_attendance", roles=PROVIDER),
@@ -72,6 +122,12 @@ ROUTES = [
     Route("billing:warning_accept", roles=COORDINATOR, kwargs=delivery, scoped=True),
     Route("billing:delivery_correct", roles=COORDINATOR, kwargs=delivery, scoped=True),
     Route("billing:import", roles=IMPORTERS),
+    Route("billing:import", roles=IMPORTERS, method="post", data=import_file, ok=302,
+          expect={**OTHER_PROVIDERS_REFUSED, "coordinator_b": 200}),
+    Route("billing:my_attendance", roles=PROVIDER, method="post", data=grid_week, ok=302,
+          expect=OTHER_PROVIDERS_REFUSED),
+    Route("billing:delivery_add", roles=ENTRY, method="post", data=session_form, ok=302,
+          expect={**OTHER_PROVIDERS_REFUSED, "case_manager_b": 200, "coordinator_b": 200}),
     Route("billing:import_template", roles=IMPORTERS, kwargs=lambda w: {"fmt": "xlsx"}),
     Route("billing:month_close", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:month_recheck", roles=COORDINATOR, method="post", data=month, ok=302),

@@ -162,6 +162,8 @@ ROUTES = [
                 "case_manager_b",
                 "coordinator_b",
                 "provider_user",
+                "provider_user_2",
+                "provider_user_b",
                 "ska_user",
                 "admin_user",
             )

@@ -10,7 +10,8 @@ Expectations for a row (unless ``expect`` overrides a persona):
 - ``public``: any persona gets an answer below 400;
 - anonymous: redirected to the login page;
 - a role outside ``roles``: 403;
-- ``scoped`` rows show a record of KOV A: a persona of another KOV gets 404;
+- ``scoped`` rows show a record of KOV A (and of provider_user's provider): a persona of
+  another KOV, or another provider (``OTHER_PROVIDERS``), gets 404;
 - otherwise ``ok`` (200 unless the row says e.g. 302).
 """
 
@@ -58,9 +59,16 @@ PERSONAS = {
     "case_manager_b": (Role.CASE_MANAGER, "b"),
     "coordinator_b": (Role.COORDINATOR, "b"),
     "provider_user": (Role.PROVIDER, "a"),
+    # Another provider under contract with KOV A, and a provider of KOV B only: neither may
+    # see or change provider_user's persons, plans or sessions.
+    "provider_user_2": (Role.PROVIDER, "a"),
+    "provider_user_b": (Role.PROVIDER, "b"),
     "ska_user": (Role.SKA, None),
     "admin_user": (Role.ADMIN, None),
 }
+
+#: Providers other than the one whose records the scoped rows show: a scoped row is 404 to them.
+OTHER_PROVIDERS = frozenset({"provider_user_2", "provider_user_b"})
 
 #: URL names that are Django's own machinery, not pages of ours.
 NOT_OURS_PREFIXES = ("admin:",)

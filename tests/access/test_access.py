@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access.table import NOT_OURS_PREFIXES, PERSONAS, ROUTES, Route, World
+from tests.access.table import NOT_OURS_PREFIXES, OTHER_PROVIDERS, PERSONAS, ROUTES, Route, World
 
 
 @pytest.fixture
@@ -15,6 +15,8 @@ def world(
     case_manager_b,
     coordinator_b,
     provider_user,
+    provider_user_2,
+    provider_user_b,
     ska_user,
     admin_user,
 ):
@@ -24,6 +26,8 @@ def world(
         "case_manager_b": case_manager_b,
         "coordinator_b": coordinator_b,
         "provider_user": provider_user,
+        "provider_user_2": provider_user_2,
+        "provider_user_b": provider_user_b,
         "ska_user": ska_user,
         "admin_user": admin_user,
     }
@@ -40,7 +44,7 @@ def expected_status(route: Route, persona: str) -> int | str:
         return "login"
     if role not in route.roles:
         return 403
-    if route.scoped and kov == "b":
+    if route.scoped and (kov == "b" or persona in OTHER_PROVIDERS):
         return 404
     return route.ok
 

@@ -108,8 +108,8 @@ def test_every_estonian_message_is_translated():
 def test_demo_loads_twice_without_duplicates(db):
     from django.core.management import call_command
 
-    call_command("load_demo")
-    call_command("load_demo")
+    call_command("load_demo", force=True)
+    call_command("load_demo", force=True)
     assert User.objects.filter(username="kj.metsakula").count() == 1
     assert User.objects.count() == 7
 
@@ -117,3 +117,105 @@ def test_demo_loads_twice_without_duplicates(db):
 def test_an_english_browser_still_gets_estonian_until_the_switch(client, db):
     response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="et">' in response.content.decode()
+
+
+def _fail(client, username, *, agent="Mozilla/5.0", **extra):
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": "vale-parool"},
+        HTTP_USER_AGENT=agent, **extra,
+    )
+
+
+def test_an_address_trying_many_accounts_is_locked_whatever_browser_string_it_sends(client, db, settings):
+    from tests.factories import UserFactory
+
+    names = [UserFactory(username=f"kasutaja{n}").username for n in range(4)]
+    attempts = 0
+    for round_ in range(settings.AXES_FAILURE_LIMIT - 1):
+        for name in names:
+            response = _fail(client, name, agent=f"Browser/{round_}.{name}")
+            attempts += 1
+            if attempts < settings.AXES_IP_FAILURE_LIMIT:
+                assert response.status_code == 200, attempts
+    assert attempts >= settings.AXES_IP_FAILURE_LIMIT
+    assert response.status_code == 429
+    # The address is locked, so even a right password of a fresh account does not get in.
+    UserFactory(username="uus")
+    response = client.post(reverse("accounts:login"), {"username": "uus", "password": "test-password-123"})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+
+
+def test_another_address_is_not_locked_by_one_address_failures(client, case_manager_a, settings):
+    for n in range(settings.AXES_IP_FAILURE_LIMIT):
+        _fail(client, f"keegi{n}", REMOTE_ADDR="10.0.0.1")
+    response = client.post(
+        reverse("accounts:login"), {"username": "kj_a", "password": "test-password-123"},
+        REMOTE_ADDR="10.0.0.2",
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "1.1.1.1", "10.9.9.9"),  # no proxy trusted: the header is the client's own words
+        (1, "6.6.6.6, 1.1.1.1", "1.1.1.1"),  # the left-most entry is forged by the client
+        (2, "6.6.6.6, 1.1.1.1, 172.16.0.5", "1.1.1.1"),
+        (2, "1.1.1.1", "10.9.9.9"),  # shorter than the proxy chain: not trusted
+        (1, "garbage", "10.9.9.9"),
+    ],
+)
+def test_the_client_address_comes_from_the_trusted_proxies_only(rf, settings, proxies, forwarded, expected):
+    from accounts.services import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_lockout_and_access_log_take_the_same_address_behind_a_proxy(client, case_manager_a, settings):
+    from axes.models import AccessAttempt
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    _fail(client, "kj_a", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.1.1.1")
+    assert AccessAttempt.objects.get().ip_address == "1.1.1.1"
+
+
+def test_the_demo_refuses_a_database_with_debug_off_unless_forced(db, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo")
+    assert not User.objects.filter(username="admin").exists()
+    settings.DEBUG = True
+    call_command("load_demo", if_empty=True)
+    assert User.objects.filter(username="admin").exists()
+
+
+def test_a_user_changes_their_own_password_in_estonian_and_stays_signed_in(client, case_manager_a):
+    client.force_login(case_manager_a)
+    start = client.get(reverse("cases:home")).content.decode()
+    assert reverse("accounts:password_change") in start and "Muuda parooli" in start
+    page = client.get(reverse("accounts:password_change")).content.decode()
+    assert "Praegune parool" in page and "Uus parool uuesti" in page
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "test-password-123", "new_password1": "Roheline-Kask-42", "new_password2": "Roheline-Kask-42"},
+        follow=True,
+    )
+    assert "Teie parool on muudetud" in response.content.decode()
+    case_manager_a.refresh_from_db()
+    assert case_manager_a.check_password("Roheline-Kask-42")
+    assert client.get(reverse("cases:home")).status_code == 200
+
+
+def test_a_wrong_old_password_or_a_weak_new_one_changes_nothing(client, case_manager_a):
+    client.force_login(case_manager_a)
+    for old, new in (("vale-parool", "Roheline-Kask-42"), ("test-password-123", "12345")):
+        response = client.post(
+            reverse("accounts:password_change"), {"old_password": old, "new_password1": new, "new_password2": new}
+        )
+        assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    case_manager_a.refresh_from_db()
+    assert case_manager_a.check_password("test-password-123")

@@ -193,7 +193,7 @@ def test_finishing_an_assessment_asks_for_confirmation_first(client, case, case_
     client.post(reverse("assessments:assessment_start", args=[case.pk]))
     page = client.get(reverse("assessments:assessment_edit", args=[case.assessments.get().pk])).content.decode()
     finish = next(tag for tag in page.split("<button") if 'name="finish"' in tag)
-    assert "return confirm(" in finish and "Kas lõpetada hindamine?" in finish
+    assert "data-confirm=" in finish and "Kas lõpetada hindamine?" in finish
 
 
 def _agreed_plan_with_additional_line(case, *, case_manager, base_provider, other_provider, specialist):

@@ -88,7 +88,7 @@ def test_submitting_an_invoice_asks_for_confirmation_like_closing(client, world,
     page = client.get(f"/billing/invoices/{invoice.pk}/", **ET).content.decode()
     form = page[page.index(f"/billing/invoices/{invoice.pk}/submit/"):]
     button = form[form.index("<button"):form.index("</button>")]
-    assert "return confirm(" in button and "Esita SKA-le" in button
+    assert "data-confirm=" in button and "Esita SKA-le" in button
 
 
 def test_a_month_is_offered_for_closing_only_after_it_has_ended(client, world, coordinator_a):

@@ -27,7 +27,7 @@ def test_a_real_worker_runs_a_task_through_redis(celery_worker_process):
     MunicipalityFactory(name="Alfa vald", code="9101")
     MunicipalityFactory(name="Beeta linn", code="9102")
     # A client of its own: the suite's app runs tasks eagerly, this one goes through Redis.
-    client = Celery("tugi-test-client", broker=REDIS_URL, backend=REDIS_URL)
+    client = Celery("tugi-test-client", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     result = client.send_task(municipality_codes.name)
     value = result.get(timeout=90)
     assert value["codes"] == ["9101", "9102"]

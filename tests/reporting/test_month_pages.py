@@ -75,7 +75,8 @@ def test_the_table_searches_and_pages_municipalities(client, kov_a, kov_b, ska_u
     client.force_login(ska_user)
     page = client.get(reverse("reporting:months"), {"q": kov_b.name[:4]}).content.decode()
     assert kov_b.name in page and kov_a.name not in page
-    assert client.get(reverse("reporting:months"), {"month": "vale"}).status_code == 200
+    # A month that is not one is refused (tugi.workdays.parse_month), not replaced by another.
+    assert client.get(reverse("reporting:months"), {"month": "vale"}).status_code == 400
 
 
 def test_ska_requests_the_consolidated_xlsx_from_the_table_and_returns_to_it(

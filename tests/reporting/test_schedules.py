@@ -61,14 +61,53 @@ def test_running_the_tick_twice_a_day_creates_no_duplicates(funded, coordinator_
     [
         datetime(2026, 5, 1, 6, 0, tzinfo=TALLINN),  # a public holiday, the 1st of the month
         datetime(2026, 5, 3, 23, 59, tzinfo=TALLINN),  # the Sunday before
-        datetime(2026, 5, 5, 0, 1, tzinfo=TALLINN),  # the day after
-        datetime(2026, 5, 11, 23, 59, tzinfo=TALLINN),  # the evening before the due date
-        datetime(2026, 5, 13, 0, 0, tzinfo=TALLINN),  # the day after the due date
     ],
 )
-def test_no_reminder_on_other_days(funded, coordinator_a, ska_user, moment):
+def test_no_reminder_before_the_first_working_day(funded, coordinator_a, ska_user, moment):
     assert tick(moment) == []
     assert not Reminder.objects.exists()
+
+
+def test_reminders_missed_while_beat_was_down_are_sent_on_the_next_tick_once(
+    funded, coordinator_a, ska_user
+):
+    # Beat was down from 1 to 7 May: the first tick after it reminds the coordinator.
+    assert tick(datetime(2026, 5, 8, 6, 0, tzinfo=TALLINN)) == ["first_working_day"]
+    assert Reminder.objects.get(user=coordinator_a).key == "due:2026-04"
+    tick(datetime(2026, 5, 11, 6, 0, tzinfo=TALLINN))
+    tick(DUE_DATE)
+    assert Reminder.objects.filter(user=coordinator_a).count() == 1
+    # Down again over the due date: SKA hears of it on the next tick, once.
+    assert Reminder.objects.filter(user=ska_user).count() == 1
+    tick(datetime(2026, 5, 20, 6, 0, tzinfo=TALLINN))
+    assert Reminder.objects.filter(user=ska_user).count() == 1
+
+
+def test_after_the_due_date_a_late_tick_no_longer_reminds_coordinators_but_tells_ska(
+    funded, coordinator_a, ska_user
+):
+    assert tick(datetime(2026, 5, 14, 6, 0, tzinfo=TALLINN)) == ["due_date"]
+    assert not Reminder.objects.filter(user=coordinator_a).exists()
+    assert Reminder.objects.filter(user=ska_user, key="not_submitted:2026-04").count() == 1
+
+
+def test_across_the_new_year_and_its_holiday_each_reminder_fires_once(funded, coordinator_a, ska_user):
+    from datetime import timedelta
+
+    # December 2026 is due on the 7th working day of January 2027; 1 January is a holiday
+    # and 2–3 January a weekend, so 4 January is the first working day.
+    day = datetime(2026, 12, 28, 6, 0, tzinfo=TALLINN)
+    fired = {}
+    while day < datetime(2027, 1, 20, tzinfo=TALLINN):
+        if not date(2027, 1, 4) <= day.date() <= date(2027, 1, 6):  # beat down 4–6 January
+            before = set(Reminder.objects.values_list("user_id", "key"))
+            tick(day)
+            for user_id, key in set(Reminder.objects.values_list("user_id", "key")) - before:
+                fired[(user_id, key)] = day.date()
+        day += timedelta(days=1)
+    assert fired[(coordinator_a.pk, "due:2026-12")] == date(2027, 1, 7)  # caught up, once
+    assert fired[(ska_user.pk, "not_submitted:2026-12")] == date(2027, 1, 12)
+    assert Reminder.objects.filter(key__endswith="2026-12").count() == 2
 
 
 def test_the_first_working_day_follows_the_calendar_at_midnight(funded, coordinator_a):
@@ -96,7 +135,7 @@ def test_on_the_due_date_ska_staff_get_the_municipalities_that_have_not_submitte
     BillingMonth.objects.create(
         municipality=kov_b, month=date(2026, 4, 1), state=MonthState.RETURNED
     )
-    assert tick(DUE_DATE) == ["due_date"]
+    assert tick(DUE_DATE) == ["first_working_day", "due_date"]  # coordinators: still up to today
     reminder = Reminder.objects.get(user=ska_user)
     assert reminder.text == (
         f"Kuu 04.2026 koondarvet ei ole tähtajaks 12.05.2026 esitanud: {kov_b.name} ({kov_b.code})."

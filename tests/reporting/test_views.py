@@ -94,7 +94,7 @@ def test_a_failed_job_page_shows_the_error_and_a_retry_button(
     page = client.get(reverse("reporting:job_detail", args=[job.pk])).content.decode()
     assert "Oktoobri arve on veel koostamata." in page
     assert reverse("reporting:retry", args=[job.pk]) in page
-    assert "confirm(" in page
+    assert "data-confirm=" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reporting:retry", args=[job.pk]))
     assert response.status_code == 302

@@ -59,7 +59,7 @@ def test_a_worker_killed_mid_job_leaves_no_file_and_the_job_finishes_after_resta
 
     worker = start_worker(env=env, log_path=log)
     try:
-        client = Celery("tugi-test-client", broker=REDIS_URL, backend=REDIS_URL)
+        client = Celery("tugi-test-client", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
         client.send_task(generate_report.name, args=[job.pk])
         wait_for(
             lambda: current().status == "running" and current().progress >= 20,

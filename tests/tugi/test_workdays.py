@@ -30,7 +30,43 @@ def test_add_months_clamps_to_the_end_of_a_shorter_month():
     assert add_months(date(2026, 11, 15), 14) == date(2028, 1, 15)
 
 
-def test_the_daily_tick_knows_the_first_working_day_and_the_due_date():
+def test_the_daily_tick_knows_the_first_working_day_and_the_due_date_and_catches_up():
+    assert calendar_events(date(2026, 5, 1)) == []  # a holiday before the first working day
     assert calendar_events(date(2026, 5, 4)) == ["first_working_day"]
-    assert calendar_events(date(2026, 5, 12)) == ["due_date"]
-    assert calendar_events(date(2026, 5, 13)) == []
+    assert calendar_events(date(2026, 5, 8)) == ["first_working_day"]  # beat was down until now
+    assert calendar_events(date(2026, 5, 12)) == ["first_working_day", "due_date"]
+    assert calendar_events(date(2026, 5, 13)) == ["due_date"]
+    assert calendar_events(date(2026, 5, 31)) == ["due_date"]
+    assert calendar_events(date(2026, 6, 1)) == ["first_working_day"]
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [("2026-04", date(2026, 4, 1)), ("2026-4", date(2026, 4, 1)), ("04.2026", date(2026, 4, 1)),
+     (" 2000-01 ", date(2000, 1, 1)), ("2099-12", date(2099, 12, 1))],
+)
+def test_parse_month_reads_a_real_month(text, month):
+    from tugi.workdays import parse_month
+
+    assert parse_month(text) == month
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-13", "2026-00", "9999-12", "0001-01", "1999-12", "2100-01", "", "garbage", "2026-04-01",
+     "+2026-04", "2026-1_0", "２０２６-04", "2026-04\x00", "13.2026", "-1.2026"],
+)
+def test_parse_month_refuses_what_is_not_a_real_month(text):
+    from tugi.workdays import parse_month
+
+    with pytest.raises(ValueError):
+        parse_month(text)
+
+
+def test_parse_week_gives_the_monday_and_refuses_days_out_of_range():
+    from tugi.workdays import parse_week
+
+    assert parse_week("2026-04-09") == date(2026, 4, 6)
+    for text in ("9999-12-31", "0001-01-01", "2026-02-30", "2026-W14", "", "2026-04-09\x00"):
+        with pytest.raises(ValueError):
+            parse_week(text)

@@ -1,10 +1,13 @@
-"""Load fictional demo data: ``manage.py load_demo [--if-empty]``. Safe to run twice."""
+"""Load fictional demo data: ``manage.py load_demo [--if-empty] [--force]``. Safe to run twice.
+
+The demo creates an ``admin`` superuser and users whose password is published in the README,
+so with DEBUG off (a production-like database) it refuses unless ``--force`` is given."""
 
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts import demo
@@ -20,9 +23,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already has municipalities.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even with DEBUG off: creates users with the published demo password.",
+        )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, force=False, **options):
         translation.activate("et")
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG on väljas: näidisandmed looksid avaldatud parooliga kasutajad (ka admin). "
+                "Kui see on tõesti arendus- või testandmebaas, lisage --force."
+            )
         if if_empty and Municipality.objects.exists():
             self.stdout.write("Andmebaasis on juba andmed; näidisandmeid ei laaditud.")
         else:

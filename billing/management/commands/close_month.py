@@ -1,11 +1,10 @@
 """manage.py close_month KOV_CODE YYYY-MM: close a month and print the invoice, or the reasons."""
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Municipality
 from billing import services
+from tugi import workdays
 
 
 class Command(BaseCommand):
@@ -20,8 +19,7 @@ class Command(BaseCommand):
         if municipality is None:
             raise CommandError(f"No municipality with code {kov}.")
         try:
-            year, number = month.split("-")
-            first = dt.date(int(year), int(number), 1)
+            first = workdays.parse_month(month)
         except ValueError as exc:
             raise CommandError("The month is YYYY-MM, e.g. 2026-04.") from exc
         try:

@@ -1,0 +1,176 @@
+"""PostgreSQL killed (SIGKILL to the postmaster and every backend) in the middle of a month
+close and in the middle of an import of many rows, on a private cluster this module starts in
+a temporary directory. The close and the import run as real processes (``manage.py``), held
+in the middle of their transaction by a lock another connection keeps on the table they write
+next, so the kill always lands after their first writes. After the crash recovery nothing
+half-written is there, and the same command run again succeeds."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import psutil
+import psycopg2
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+ROWS = 150
+
+SETUP = """
+from datetime import date
+from decimal import Decimal
+from assessments.models import PlanLine
+from billing import imports
+from tests.billing.factories import build_world
+from tests.factories import MunicipalityFactory, UserFactory
+from accounts.models import Role
+from tugi import workdays
+
+kov = MunicipalityFactory(name="Kriisi vald", code="9199")
+world = build_world(kov)
+PlanLine.objects.update(monthly_quantity=Decimal("900"))
+rows = []
+day = date(2026, 4, 1)
+while len(rows) < {rows}:
+    if workdays.is_working_day(day):
+        for case in (world.case, world.other_case):
+            for minutes in range(5, 20):
+                rows.append([case.person.isikukood, f"{{day:%d.%m.%Y}}", "L23", world.provider.registry_code,
+                             str(minutes), "I", world.specialist.name, ""])
+    day = date.fromordinal(day.toordinal() + 1)
+rows = rows[:{rows}]
+lines = [";".join(imports.COLUMNS)] + [";".join(r) for r in rows]
+open({path!r}, "w").write("\\n".join(lines) + "\\n")
+print("ok")
+"""
+
+
+def _env(url: str) -> dict:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "true",
+            "DATABASE_URL": url, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def _start(base: Path) -> str:
+    code = "import sys; from pathlib import Path; from config import embedded_db; print(embedded_db.start(Path(sys.argv[1]))['HOST'])"
+    result = subprocess.run([sys.executable, "-c", code, str(base)], cwd=BASE_DIR, capture_output=True,
+                            text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.strip().splitlines()[-1]
+
+
+def _manage(url: str, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=_env(url),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    # Not under pytest's own temporary root: pytest keeps that 0700 (another session on the
+    # machine resets it), and the server runs as its own system user.
+    base = Path(tempfile.mkdtemp(prefix="tugi-crash-"))
+    os.chmod(base, 0o755)
+    host = _start(base)
+    url = f"postgres://postgres@/tugi?host={quote(host, safe='')}"
+    migrated = _manage(url, "migrate", "--no-input", "-v", "0")
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    csv = base / "osalemine.csv"
+    setup = _manage(url, "shell", "-c", SETUP.format(rows=ROWS, path=str(csv)))
+    assert setup.returncode == 0 and "ok" in setup.stdout, setup.stderr[-3000:]
+    yield {"base": base, "host": host, "url": url, "csv": csv}
+    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from config import embedded_db; "
+                    "embedded_db.stop(Path(sys.argv[1]))", str(base)], cwd=BASE_DIR, timeout=120)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def _connect(cluster):
+    conn = psycopg2.connect(dbname="tugi", user="postgres", host=cluster["host"])
+    conn.autocommit = True
+    return conn
+
+
+def _count(cluster, sql: str) -> int:
+    conn = _connect(cluster)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _crash_while_blocked(cluster, *, table: str, command: list[str]) -> subprocess.CompletedProcess:
+    """Run ``manage.py command`` while another connection holds ``table`` locked; once the
+    command waits for that lock inside its transaction (it has written: it has an xid),
+    SIGKILL the postmaster and every backend, then start the cluster again."""
+    blocker = psycopg2.connect(dbname="tugi", user="postgres", host=cluster["host"])
+    with blocker.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    process = subprocess.Popen([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=_env(cluster["url"]),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watcher = _connect(cluster)
+    deadline = time.monotonic() + 300
+    try:
+        while True:
+            with watcher.cursor() as cursor:
+                cursor.execute(
+                    "SELECT query FROM pg_stat_activity WHERE datname = 'tugi' AND wait_event_type = 'Lock' "
+                    "AND backend_xid IS NOT NULL"
+                )
+                blocked = cursor.fetchone()
+                if blocked:
+                    # It has written (it holds a transaction id) and now waits to write `table`.
+                    assert table in blocked[0], blocked[0]
+                    break
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the command never reached the locked table"
+            time.sleep(0.05)
+    finally:
+        watcher.close()
+    pgdata = cluster["base"] / "var" / "pgdata"
+    postmaster = psutil.Process(int((pgdata / "postmaster.pid").read_text().split()[0]))
+    victims = [postmaster, *postmaster.children(recursive=True)]
+    for victim in victims:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim.pid, signal.SIGKILL)
+    psutil.wait_procs(victims, timeout=20)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode != 0, "the command finished although its database was killed"
+    cluster["host"] = _start(cluster["base"])
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def test_postgres_killed_mid_import_leaves_no_row_and_the_import_succeeds_again(cluster):
+    assert _count(cluster, "SELECT count(*) FROM billing_delivery") == 0
+    _crash_while_blocked(
+        cluster, table="billing_historicaldelivery",
+        command=["import_attendance", str(cluster["csv"]), "--kov", "9199"],
+    )
+    assert _count(cluster, "SELECT count(*) FROM billing_delivery") == 0
+    assert _count(cluster, "SELECT count(*) FROM billing_historicaldelivery") == 0
+    again = _manage(cluster["url"], "import_attendance", str(cluster["csv"]), "--kov", "9199")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f"Imported {ROWS} sessions" in again.stdout
+    assert _count(cluster, "SELECT count(*) FROM billing_delivery") == ROWS
+
+
+def test_postgres_killed_mid_close_leaves_no_invoice_and_the_close_succeeds_again(cluster):
+    if _count(cluster, "SELECT count(*) FROM billing_delivery") < ROWS:
+        pytest.fail("runs after the import test, on its rows")
+    _crash_while_blocked(cluster, table="billing_invoiceline", command=["close_month", "9199", "2026-04"])
+    assert _count(cluster, "SELECT count(*) FROM billing_invoice") == 0
+    assert _count(cluster, "SELECT count(*) FROM billing_invoicepersonline") == 0
+    assert _count(cluster, "SELECT count(*) FROM billing_billingmonth WHERE state <> 'open'") == 0
+    again = _manage(cluster["url"], "close_month", "9199", "2026-04")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert _count(cluster, "SELECT count(*) FROM billing_invoice") == 1
+    assert _count(cluster, "SELECT count(*) FROM billing_billingmonth WHERE state = 'closed'") == 1
+    assert _count(cluster, "SELECT count(*) FROM billing_invoiceline WHERE kind = 'component'") >= 1
