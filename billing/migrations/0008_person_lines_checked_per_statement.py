@@ -60,7 +60,7 @@ DROP FUNCTION billing_person_lines_check_references();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0006_alter_adjustment_created_at_and_more'),
+        ('billing', '0007_invoice_parties_and_fee_basis'),
         ('cases', '0003_person_search_indexes'),
     ]
 
