@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from accounts.services import log_access
+from accounts.services import log_access, log_cases
 from cases.selectors import search_cases
 from providers.models import Provider
 from tugi.workdays import add_months, month_end, month_start
@@ -501,6 +501,7 @@ def my_persons(request):
     ).order_by("person__last_name")
     page = Paginator(base, PAGE_SIZE).get_page(request.GET.get("page"))
     additional_page = Paginator(additional, PAGE_SIZE).get_page(request.GET.get("apage"))
+    log_cases(request=request, cases=[*page, *additional_page])
     # Each list keeps the other's page and the search when it turns its own page.
     return _page(
         request, "my_persons.html", page=page, additional=additional_page, search=search,

@@ -6,7 +6,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Min
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import get_visible_or_404, role_required
-from accounts.services import log_access
+from accounts.services import log_access, log_cases
 
 from . import deadlines, selectors, services
 from .forms import (
@@ -37,8 +36,6 @@ from .forms import (
     RelativeForm,
 )
 from .models import (
-    Case,
-    CaseState,
     Decision,
     EntryQuestionnaire,
     ExitQuestionnaire,
@@ -83,6 +80,7 @@ def home(request):
     mine, cases = _deadline_scope(request)
     today = _today()
     urgent = deadlines.urgent(deadlines.deadlines_for(cases, today), today)
+    log_cases(request=request, cases=[d.case for d in urgent])
     return render(request, "cases/home.html", {"deadlines": urgent, "mine": mine, "today": today})
 
 
@@ -91,6 +89,7 @@ def deadline_list(request):
     mine, cases = _deadline_scope(request)
     today = _today()
     every = deadlines.deadlines_for(cases, today)
+    log_cases(request=request, cases=[d.case for d in every])
     horizon = today.toordinal() + deadlines.SOON_DAYS
     groups = [
         (_("Overdue"), [d for d in every if d.overdue]),
@@ -120,6 +119,7 @@ def person_list(request):
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     today = _today()
     rows = [(case, deadlines.next_deadline(case, today)) for case in page]
+    log_cases(request=request, cases=page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -217,30 +217,10 @@ def _shown(field, value):
     return value
 
 
-def _person_window(case) -> dict:
-    """History filters for the person's own records (personal data, relatives): only the
-    changes made while this was the person's current case file. Earlier and later changes
-    belong to their other case files, maybe in another municipality, and are not shown."""
-    exits = dict(
-        Case.history.filter(person_id=case.person_id, state=CaseState.EXITED)
-        .order_by()
-        .values_list("id")
-        .annotate(at=Min("history_date"))
-    )
-    opened = case.history.aggregate(at=Min("history_date"))["at"]
-    window = {}
-    before = [at for pk, at in exits.items() if pk != case.pk and opened and at <= opened]
-    if before:
-        window["history_date__gt"] = max(before)
-    if case.pk in exits:
-        window["history_date__lte"] = exits[case.pk]
-    return window
-
-
 def _history(case) -> list[dict]:
     """Every change of the case file and, while it is the person's current one, of the
     person: who, when, which fields from what to what."""
-    window = _person_window(case)
+    window = selectors.person_history_window(case)
     sources = [
         case.person.history.filter(**window),
         case.history.all(),

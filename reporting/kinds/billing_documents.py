@@ -57,6 +57,14 @@ def invoice_pdf(job, *, out, progress) -> str:
     return f"koondarve-{invoice.number}.pdf"
 
 
+def attendance_listed(job):
+    """Everyone with a sheet in the month's attendance sheets."""
+    from cases.models import Person
+
+    cases = month_deliveries(job.municipality, job.month).values("case__person_id")
+    return Person.objects.filter(pk__in=cases)
+
+
 def _sheets(municipality, month):
     deliveries = (
         month_deliveries(municipality, month)
@@ -92,6 +100,7 @@ def _sheets(municipality, month):
     extension="pdf",
     roles=frozenset({Role.CASE_MANAGER, Role.COORDINATOR}),
     scope="municipality_month",
+    listed_people=attendance_listed,
 )
 def attendance_sheets(job, *, out, progress) -> str:
     with translation.override("et"):

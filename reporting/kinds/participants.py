@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from cases.models import Case
+from cases.models import Case, Person
 from reporting.registry import report_kind
 from tugi import workdays
 from tugi.documents import render_pdf
@@ -46,6 +46,12 @@ def exited_in(municipality, month) -> QuerySet[Case]:
         .select_related("person", "exit_questionnaire", "case_manager")
         .order_by("exit_date", "person__last_name", "person__first_name", "pk")
     )
+
+
+def listed_in_month(job) -> QuerySet[Person]:
+    """Everyone the month's participants files list: who entered and who left."""
+    cases = entered_in(job.municipality, job.month) | exited_in(job.municipality, job.month)
+    return Person.objects.filter(pk__in=cases.values("person_id"))
 
 
 def _yes_no(value) -> str:
@@ -121,6 +127,7 @@ def _write_sheet(workbook, formats, name, columns, rows, questionnaire) -> int:
     extension="xlsx",
     roles=PARTICIPANT_ROLES,
     scope="municipality_month",
+    listed_people=listed_in_month,
 )
 def participants(job, *, out, progress) -> str:
     with translation.override("et"):
@@ -175,6 +182,7 @@ def participants(job, *, out, progress) -> str:
     extension="pdf",
     roles=PARTICIPANT_ROLES,
     scope="municipality_month",
+    listed_people=listed_in_month,
 )
 def questionnaire_copies(job, *, out, progress) -> str:
     with translation.override("et"):
