@@ -67,6 +67,8 @@ def _lock(case: Case) -> Case:
 def _require_entered(case: Case, on: date | None = None) -> None:
     if case.state == CaseState.EXITED:
         raise AssessmentError(_("The case file is closed: the person has exited."))
+    if case.state == CaseState.CLOSED:
+        raise AssessmentError(_("The case file is closed: the person did not enter."))
     if case.entry_date is None:
         raise AssessmentError(_("The person has not entered the programme yet."))
     if on is not None and on < case.entry_date:
@@ -237,6 +239,7 @@ def link_base_provider(
             _save(link)
     except IntegrityError as exc:
         raise AssessmentError(_("The person already has a base-support provider in this period.")) from exc
+    _record(case_services.record_base_link, case=case, on=on)
     return link
 
 
@@ -599,7 +602,6 @@ def record_survey(
         raise AssessmentError(_("This survey has already been recorded for this occasion.")) from exc
     for item in items:
         QolAnswer.objects.create(survey=survey, item=item, level=levels[answers[item.pk]])
-    if case.state != CaseState.EXITED:
-        _record(case_services.record_qol_survey, case=case, on=answered_on)
+    _record(case_services.record_qol_survey, case=case, on=answered_on, occasion=occasion, respondent=respondent)
     return survey
 

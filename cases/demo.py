@@ -108,7 +108,7 @@ METSAKULA = (
         ("exited", 200, 25, 50),
         ("exited", 400, 20, 45),
         ("exited", 60, None, None),
-        ("exited", None, None, None),
+        ("closed", None, None, None),
     ]
 )
 JARVERANNA = [
@@ -180,7 +180,9 @@ def _make(municipality: Municipality, manager: User, index: int, spec, today) ->
             by=manager,
         )
         services.enter(case=case, questionnaire=_questionnaire(person, entry), entry_date=entry)
-        services.record_qol_survey(case=case, on=entry + timedelta(days=3))
+        services.record_qol_survey(
+            case=case, on=entry + timedelta(days=3), occasion="entry", respondent="person"
+        )
         if to_assessment is not None:
             services.record_assessment(case=case, on=entry + timedelta(days=to_assessment))
         if to_plan is not None:
@@ -190,10 +192,12 @@ def _make(municipality: Municipality, manager: User, index: int, spec, today) ->
         services.exit_case(
             case=case,
             questionnaire=ExitQuestionnaire(
-                exit_date=today - timedelta(days=5),
-                reason="moved_away" if entry else "own_wish",
-                situation="moved_away" if entry else "at_home",
+                exit_date=today - timedelta(days=5), reason="moved_away", situation="moved_away"
             ),
+        )
+    if state == "closed":
+        services.close_without_entry(
+            case=case, on=today - timedelta(days=5), reason="declined", note="Ei soovi teenust."
         )
     return True
 

@@ -13,6 +13,7 @@ from .models import (
     PERSON_DETAILS,
     CaseActivity,
     CaseState,
+    ClosureReason,
     Decision,
     EligibilityCheck,
     EntryQuestionnaire,
@@ -173,7 +174,19 @@ class EntryForm(DatedModelForm):
 class ExitForm(DatedModelForm):
     class Meta:
         model = ExitQuestionnaire
-        fields = ["exit_date", "reason", "situation", "qol_survey_on", "notes"]
+        fields = ["exit_date", "reason", "situation", "notes"]
+
+
+class CloseForm(forms.Form):
+    """Closing the case file of a noticed person who did not enter."""
+
+    on = forms.DateField(
+        label=capfirst(_("closed on")), widget=date_input(), input_formats=list(DATE_FORMATS)
+    )
+    reason = forms.ChoiceField(label=capfirst(_("reason for closing")), choices=ClosureReason.choices)
+    note = forms.CharField(
+        label=capfirst(_("closing note")), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RelativeForm(forms.ModelForm):

@@ -279,12 +279,37 @@ class Relative(models.Model):
         return self.name
 
 
+#: The case's field for each (occasion, respondent) of the quality-of-life survey; the
+#: values are those of assessments.models.QolOccasion and QolRespondent.
+QOL_OCCASIONS = ("entry", "year", "exit")
+QOL_RESPONDENTS = ("person", "specialist")
+QOL_FIELDS = {
+    (occasion, respondent): f"qol_{occasion}_{respondent}_on"
+    for occasion in QOL_OCCASIONS
+    for respondent in QOL_RESPONDENTS
+}
+
+
 class CaseState(models.TextChoices):
     NOTICED = "noticed", _("noticed")
     ENTERED = "entered", _("entered")
     ASSESSED = "assessed", _("assessed")
     PLANNED = "planned", _("planned / active")
     EXITED = "exited", _("exited")
+    CLOSED = "closed", _("closed: did not enter")
+
+
+#: States of a case file that is over: exited after entry, or closed without entering.
+ENDED_STATES = (CaseState.EXITED, CaseState.CLOSED)
+
+
+class ClosureReason(models.TextChoices):
+    """Why a noticed person did not enter the programme."""
+
+    DECLINED = "declined", _("did not enter: declined")
+    NOT_ELIGIBLE = "not_eligible", _("did not enter: not eligible")
+    UNREACHABLE = "unreachable", _("did not enter: could not be reached")
+    OTHER = "other", _("did not enter: other reason")
 
 
 class Case(models.Model):
@@ -311,12 +336,48 @@ class Case(models.Model):
     noticed_on = models.DateField(_("noticed on"))
     entry_date = models.DateField(_("entry date"), null=True, blank=True)
     exit_date = models.DateField(_("exit date"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, help_text=_("For a person who did not enter.")
+    )
+    closure_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    closure_note = models.TextField(_("closing note"), blank=True)
     # The seam for the assessments app: it calls services.record_assessment / record_plan.
     latest_assessment_date = models.DateField(_("latest assessment"), null=True, blank=True)
     latest_plan_date = models.DateField(_("latest plan"), null=True, blank=True)
     latest_review_date = models.DateField(_("latest review"), null=True, blank=True)
     latest_qol_survey_date = models.DateField(
         _("latest quality-of-life survey"), null=True, blank=True
+    )
+    base_linked_on = models.DateField(
+        _("linked with a base-support provider on"), null=True, blank=True
+    )
+    # Quality of life is surveyed at entry, after a year and at exit, each time answered by
+    # the person and, separately, by the base-support specialist (QOL_FIELDS).
+    qol_entry_person_on = models.DateField(
+        _("quality of life at entry, answered by the person"), null=True, blank=True
+    )
+    qol_entry_specialist_on = models.DateField(
+        _("quality of life at entry, answered by the base-support specialist"),
+        null=True,
+        blank=True,
+    )
+    qol_year_person_on = models.DateField(
+        _("quality of life after 12 months, answered by the person"), null=True, blank=True
+    )
+    qol_year_specialist_on = models.DateField(
+        _("quality of life after 12 months, answered by the base-support specialist"),
+        null=True,
+        blank=True,
+    )
+    qol_exit_person_on = models.DateField(
+        _("quality of life at exit, answered by the person"), null=True, blank=True
+    )
+    qol_exit_specialist_on = models.DateField(
+        _("quality of life at exit, answered by the base-support specialist"),
+        null=True,
+        blank=True,
     )
     history = HistoricalRecords()
 
@@ -330,7 +391,7 @@ class Case(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["person"],
-                condition=~Q(state=CaseState.EXITED),
+                condition=~Q(state__in=ENDED_STATES),
                 name="one_open_case_per_person",
                 violation_error_message=_("This person already has an open case file."),
             ),
@@ -342,9 +403,43 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 name="case_entered_states_have_entry_date",
-                condition=Q(state=CaseState.NOTICED)
-                | Q(entry_date__isnull=False)
-                | Q(state=CaseState.EXITED),
+                condition=Q(state__in=[CaseState.NOTICED, CaseState.CLOSED])
+                | Q(entry_date__isnull=False),
+            ),
+            # Only an entered participant exits: an exit date means an entry date, and
+            # the exited state means both.
+            models.CheckConstraint(
+                name="case_exit_only_after_entry",
+                condition=Q(exit_date__isnull=True)
+                | (Q(entry_date__isnull=False) & Q(state=CaseState.EXITED)),
+                violation_error_message=_("Only a person who has entered the programme can exit."),
+            ),
+            models.CheckConstraint(
+                name="case_exited_has_exit_date",
+                condition=~Q(state=CaseState.EXITED) | Q(exit_date__isnull=False),
+            ),
+            # A noticed person who does not enter is closed, never exited, and never has an
+            # entry date: no report counts them as a participant.
+            models.CheckConstraint(
+                name="case_closed_only_without_entry",
+                condition=~Q(state=CaseState.CLOSED)
+                | (
+                    Q(entry_date__isnull=True)
+                    & Q(closed_on__isnull=False)
+                    & ~Q(closure_reason="")
+                ),
+                violation_error_message=_(
+                    "Only a noticed person who has not entered can be closed without entering."
+                ),
+            ),
+            models.CheckConstraint(
+                name="case_closure_fields_only_when_closed",
+                condition=Q(state=CaseState.CLOSED)
+                | (Q(closed_on__isnull=True) & Q(closure_reason="")),
+            ),
+            models.CheckConstraint(
+                name="case_closed_not_before_noticed",
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("noticed_on")),
             ),
         ]
         indexes = [models.Index(fields=["municipality", "state"], name="case_kov_state")]
@@ -354,7 +449,12 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state != CaseState.EXITED
+        return self.state not in ENDED_STATES
+
+    @property
+    def has_entered(self) -> bool:
+        """A participant: entered the programme (and may have exited since)."""
+        return self.entry_date is not None
 
 
 class Noticing(models.Model):
@@ -569,12 +669,6 @@ class ExitQuestionnaire(models.Model):
     exit_date = models.DateField(_("exit date"))
     reason = models.CharField(_("reason for exit"), max_length=30, choices=Reason.choices)
     situation = models.CharField(_("situation at exit"), max_length=30, choices=Situation.choices)
-    qol_survey_on = models.DateField(
-        _("quality-of-life survey at exit"),
-        null=True,
-        blank=True,
-        help_text=_("Date of the quality-of-life survey done at exit, if one was done."),
-    )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 

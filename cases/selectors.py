@@ -6,7 +6,7 @@ from django.db.models import Min, Q, QuerySet
 
 from accounts.permissions import CASE_ROLES, get_visible_or_404, scope
 
-from .models import Case, CaseState, NetworkMeeting, Person
+from .models import ENDED_STATES, Case, NetworkMeeting, Person
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -48,7 +48,7 @@ def person_history_window(case: Case) -> dict:
     changes made while this was the person's current case file. Earlier and later changes
     belong to their other case files, maybe in another municipality, and are not shown."""
     exits = dict(
-        Case.history.filter(person_id=case.person_id, state=CaseState.EXITED)
+        Case.history.filter(person_id=case.person_id, state__in=ENDED_STATES)
         .order_by()
         .values_list("id")
         .annotate(at=Min("history_date"))

@@ -18,11 +18,14 @@ from tugi.errors import DomainError, validated_save
 
 from . import eligibility
 from .models import (
+    ENDED_STATES,
     PERSON_DETAILS,
+    QOL_FIELDS,
     AgendaItem,
     Case,
     CaseActivity,
     CaseState,
+    ClosureReason,
     Decision,
     EligibilityCheck,
     EntryQuestionnaire,
@@ -34,6 +37,7 @@ from .models import (
     Person,
     Relative,
 )
+from .signals import case_exited
 
 
 class CaseError(DomainError):
@@ -63,6 +67,8 @@ def _lock(case: Case) -> Case:
 def _require_open(case: Case) -> None:
     if case.state == CaseState.EXITED:
         raise CaseError(_("The case file is closed: the person has exited."))
+    if case.state == CaseState.CLOSED:
+        raise CaseError(_("The case file is closed: the person did not enter."))
 
 
 def next_case_number(municipality: Municipality, year: int) -> str:
@@ -115,7 +121,7 @@ def _person_to_notice(person: Person, municipality: Municipality) -> Person:
     elif person.pk is not None:
         Person.objects.select_for_update().filter(pk=person.pk).first()
     if person.pk is not None:
-        open_case = Case.objects.filter(person=person).exclude(state=CaseState.EXITED).first()
+        open_case = Case.objects.filter(person=person).exclude(state__in=ENDED_STATES).first()
         if open_case is not None and open_case.municipality_id == municipality.pk:
             raise OpenCaseError(open_case)
         if open_case is not None:
@@ -317,37 +323,91 @@ def record_review(*, case: Case, on: date) -> Case:
 
 
 @transaction.atomic
-def record_qol_survey(*, case: Case, on: date) -> Case:
-    """A quality-of-life survey was done (the assessments app records its content)."""
+def record_qol_survey(*, case: Case, on: date, occasion: str, respondent: str) -> Case:
+    """A quality-of-life survey was done (the assessments app records its content): clears
+    that occasion's deadline for that respondent. The exit survey may follow the exit."""
     case = _lock(case)
-    _require_entered(case, on)
+    field = QOL_FIELDS.get((occasion, respondent))
+    if field is None:
+        raise CaseError(_("Unknown survey occasion or respondent."))
+    if occasion == "exit" and case.state == CaseState.EXITED:
+        if on < case.entry_date:
+            raise CaseError(
+                _("The date is before the entry date (%(date)s).") % {"date": _d(case.entry_date)}
+            )
+    else:
+        _require_entered(case, on)
+    setattr(case, field, on)
     case.latest_qol_survey_date = max(filter(None, [case.latest_qol_survey_date, on]))
     _save(case)
     return case
 
 
 @transaction.atomic
+def record_base_link(*, case: Case, on: date) -> Case:
+    """The person was linked with a base-support provider (the assessments app keeps the
+    link): the first link clears the 30-day linking deadline."""
+    case = _lock(case)
+    _require_entered(case, on)
+    case.base_linked_on = min(filter(None, [case.base_linked_on, on]))
+    _save(case)
+    return case
+
+
+@transaction.atomic
 def exit_case(*, case: Case, questionnaire: ExitQuestionnaire) -> Case:
-    """Väljumine: needs the exit questionnaire; closes every open deadline of the case."""
+    """Väljumine of an entered participant: needs the exit questionnaire; closes every open
+    deadline of the case but the exit surveys, and (through :data:`signals.case_exited`)
+    ends the plan, its lines, the personal budget and the base-support link on the exit date.
+
+    A noticed person who never entered does not exit: :func:`close_without_entry`."""
     case = _lock(case)
     _require_open(case)
-    exit_date = questionnaire.exit_date
-    start = case.entry_date or case.noticed_on
-    if exit_date < start:
+    if case.entry_date is None:
         raise CaseError(
-            _("The exit date cannot be before the entry date (%(date)s).") % {"date": _d(start)},
+            _(
+                "Only a person who has entered the programme can exit. "
+                "Close the case file of a person who did not enter instead."
+            )
+        )
+    exit_date = questionnaire.exit_date
+    if exit_date < case.entry_date:
+        raise CaseError(
+            _("The exit date cannot be before the entry date (%(date)s).")
+            % {"date": _d(case.entry_date)},
             field="exit_date",
         )
-    if questionnaire.qol_survey_on and questionnaire.qol_survey_on < start:
-        raise CaseError(_("The survey date is before the entry date."), field="qol_survey_on")
     questionnaire.case = case
     _save(questionnaire)
     case.exit_date = exit_date
     case.state = CaseState.EXITED
-    if questionnaire.qol_survey_on:
-        case.latest_qol_survey_date = max(
-            filter(None, [case.latest_qol_survey_date, questionnaire.qol_survey_on])
+    _save(case)
+    case_exited.send(sender=Case, case=case, exit_date=exit_date)
+    return case
+
+
+@transaction.atomic
+def close_without_entry(*, case: Case, on: date, reason: str, note: str = "") -> Case:
+    """A noticed person who does not enter: the case file is closed with the reason. The
+    person never becomes a participant: no entry or exit date, in no report."""
+    case = _lock(case)
+    _require_open(case)
+    if case.state != CaseState.NOTICED or case.entry_date is not None:
+        raise CaseError(
+            _("The person has entered the programme: record the exit with the exit questionnaire.")
         )
+    if reason not in ClosureReason.values:
+        raise CaseError(_("Choose the reason the person did not enter."), field="reason")
+    if on < case.noticed_on:
+        raise CaseError(
+            _("The closing date cannot be before the date noticed (%(date)s).")
+            % {"date": _d(case.noticed_on)},
+            field="on",
+        )
+    case.state = CaseState.CLOSED
+    case.closed_on = on
+    case.closure_reason = reason
+    case.closure_note = note.strip()
     _save(case)
     return case
 

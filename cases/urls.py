@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/eligibility/", views.eligibility, name="eligibility"),
     path("<int:pk>/entry/", views.entry, name="entry"),
     path("<int:pk>/exit/", views.exit_view, name="exit"),
+    path("<int:pk>/close/", views.close_view, name="close"),
     path("<int:pk>/network/add/", views.network_add, name="network_add"),
     path("<int:pk>/activities/add/", views.activity_add, name="activity_add"),
     path("<int:pk>/meetings/add/", views.meeting_add, name="meeting_add"),

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import get_visible_or_404, role_required
 from accounts.services import log_access, log_cases
+from tugi.errors import DomainError
 
 from . import deadlines, selectors, services
 from .forms import (
     ActivityForm,
     CaseFilterForm,
+    CloseForm,
     DecisionForm,
     EligibilityForm,
     EntryForm,
@@ -401,11 +403,13 @@ def entry(request, pk):
 @staff_only
 def exit_view(request, pk):
     case = _case(request, pk)
+    if case.is_open and case.entry_date is None:
+        return redirect("cases:close", pk=case.pk)
     form = ExitForm(request.POST or None, initial={"exit_date": _today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.exit_case(case=case, questionnaire=form.instance)
-        except CaseError as error:
+        except DomainError as error:  # the plan's refusal (assessments) as well as ours
             _fail(form, error)
         else:
             messages.success(
@@ -413,6 +417,27 @@ def exit_view(request, pk):
             )
             return redirect("cases:case_detail", pk=case.pk)
     return _form_page(request, case, form, _("Exit questionnaire"), "cases/exit.html")
+
+
+@staff_only
+def close_view(request, pk):
+    """Closing the case file of a noticed person who did not enter (not an exit)."""
+    case = _case(request, pk)
+    form = CloseForm(request.POST or None, initial={"on": _today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.close_without_entry(
+                case=case, on=data["on"], reason=data["reason"], note=data["note"]
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("The case file is closed: the person did not enter."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _form_page(
+        request, case, form, _("Close: the person did not enter"), "cases/close.html"
+    )
 
 
 @staff_only

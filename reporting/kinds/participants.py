@@ -93,7 +93,12 @@ def _exit_columns():
         (_("Exit date"), 12, lambda c, x: c.exit_date),
         (_("Reason for exit"), 22, lambda c, x: x and x.get_reason_display()),
         (_("Situation at exit"), 22, lambda c, x: x and x.get_situation_display()),
-        (_("Quality-of-life survey at exit"), 12, lambda c, x: x and x.qol_survey_on),
+        (_("Quality-of-life survey at exit: the person"), 14, lambda c, x: c.qol_exit_person_on),
+        (
+            _("Quality-of-life survey at exit: base-support specialist"),
+            14,
+            lambda c, x: c.qol_exit_specialist_on,
+        ),
     ]
 
 

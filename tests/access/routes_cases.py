@@ -49,6 +49,7 @@ ROUTES = [
     Route("cases:eligibility", roles=KOV_STAFF, kwargs=case_kwargs, scoped=True),
     Route("cases:entry", roles=KOV_STAFF, kwargs=case_kwargs, scoped=True),
     Route("cases:exit", roles=KOV_STAFF, kwargs=case_kwargs, scoped=True),
+    Route("cases:close", roles=KOV_STAFF, kwargs=case_kwargs, scoped=True),
     Route("cases:network_add", roles=KOV_STAFF, kwargs=case_kwargs, scoped=True),
     Route("cases:activity_add", roles=KOV_STAFF, kwargs=case_kwargs, scoped=True),
     Route("cases:meeting_add", roles=KOV_STAFF, kwargs=case_kwargs, scoped=True),

@@ -150,7 +150,7 @@ def test_the_new_kovs_case_page_shows_only_its_own_case_and_history(
             "notes": "Märkus Alfast",
         },
     )
-    exit_(old)
+    services.close_without_entry(case=old, on=date(2026, 4, 1), reason="declined")
     assert notice_form(case_manager_b, phone="5550 0003").status_code == 302
     new = Case.objects.get(municipality=kov_b)
 
