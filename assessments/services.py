@@ -89,8 +89,8 @@ def _record(call, **kwargs) -> None:
 
 
 def known_data(case: Case) -> str:
-    """What the municipality already knows about the person, for the assessor to start from."""
-    person = case.person
+    """What this case file already knows about the person, for the assessor to start from."""
+    person = case
     lines = [f"{_('Degree of disability')}: {person.get_disability_degree_display()}"]
     if person.disability_valid_until:
         lines[-1] += f" ({_('valid until')} {_d(person.disability_valid_until)})"
@@ -379,6 +379,15 @@ def _require_assessed_domain(plan: Plan, domain: InstrumentItem) -> None:
 
 
 @transaction.atomic
+def set_plan_texts(*, plan: Plan, resources: str, obstacles: str) -> Plan:
+    """Handbook form B's resources and obstacles of a draft version."""
+    plan = _require_draft(plan)
+    plan.resources, plan.obstacles = resources.strip(), obstacles.strip()
+    _save(plan)
+    return plan
+
+
+@transaction.atomic
 def add_goal(*, plan: Plan, domain: InstrumentItem, text: str) -> Goal:
     plan = _require_draft(plan)
     _require_assessed_domain(plan, domain)
@@ -477,6 +486,7 @@ def new_version(*, plan: Plan, valid_from: date, reason: str, by: User) -> Plan:
     new = Plan(
         case=case, kind=plan.kind, version=plan.version + 1, valid_from=valid_from, valid_to=plan.valid_to,
         made_by=by, previous=plan, assessment=assessment, change_reason=reason.strip(),
+        resources=plan.resources, obstacles=plan.obstacles,
     )
     _save(new)
     for goal in plan.goals.prefetch_related("subgoals", "activities"):

@@ -103,6 +103,7 @@ def test_a_case_manager_takes_a_person_from_noticing_to_exit(page, case_manager_
     meeting_day = today + timedelta(days=2)
     page.get_by_role("link", name="Planeeri võrgustikukohtumine").click()
     page.get_by_label("Eesmärk").fill("Toetuse kokkuleppimine")
+    page.get_by_label("Koosoleku juhataja").fill("Anu Alfa")
     page.get_by_label("Aeg").fill(f"{meeting_day:%Y-%m-%d}T10:00")
     page.get_by_label("Koht").fill("Metsaküla vallamaja")
     page.get_by_label("Päevakord").fill("Olukorra ülevaade\nJärgmised sammud")
