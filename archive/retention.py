@@ -10,7 +10,9 @@ that an earlier dry run listed at least ``RETENTION_NOTICE_DAYS`` before:
 - the case file's own records are deleted: noticing, eligibility checks, questionnaires,
   relatives, network, activities, meetings with their invitees, agenda and decisions, and
   the signed documents with their files;
-- the case file's free text (contacts, addresses, notes) is emptied;
+- the case file's free text (contacts, addresses, notes) is emptied, and so is the
+  optional free text of what stays with it (assessments' background and summary, plans'
+  resources, obstacles and reasons, reviews' recommendations, survey notes);
 - the person is pseudonymised once none of their case files is open or still kept: name
   replaced, code and contacts removed, birth date reduced to its year;
 - the history (simple-history) of all of the above is deleted, and the access log's
@@ -204,6 +206,55 @@ def _delete_own_records(parent: models.Model, counts: dict) -> None:
             counts[model._meta.model_name] = counts.get(model._meta.model_name, 0) + len(ids)
 
 
+#: Apps whose records referring to a case file are money: their rows are locked with the month
+#: (a database trigger refuses changes) and stay as they are.
+MONEY_APPS = frozenset({"billing", "archive"})
+
+
+#: What removed free text becomes where a record keeps its place: constraints such as "a
+#: finished assessment has a summary" still hold, and a reader sees something was there.
+REMOVED_TEXT = "—"
+
+
+def _empty(model, rows) -> int:
+    fields = _text_fields(model)
+    if not fields:
+        return 0
+    values = {
+        name: "" if isinstance(model._meta.get_field(name), models.EmailField) else REMOVED_TEXT
+        for name in fields
+    }
+    filled = Q()
+    for name in fields:
+        filled |= ~Q(**{name: ""}) & ~Q(**{name: REMOVED_TEXT})
+    return rows.filter(filled).update(**values)
+
+
+def _empty_free_text(case: Case, counts: dict) -> None:
+    """The records kept with the case file (assessments, plans, surveys, the base-support
+    link) and their own records lose their optional free text (notes, summaries,
+    background, resources and obstacles, recommendations); levels, dates and amounts stay.
+    Their history goes."""
+    for relation in Case._meta.related_objects:
+        model = relation.related_model
+        if relation.on_delete is models.CASCADE or model._meta.app_label in MONEY_APPS:
+            continue
+        rows = model._base_manager.filter(**{relation.field.name: case})
+        ids = list(rows.values_list("pk", flat=True))
+        emptied = _empty(model, rows)
+        _purge_history(model, **{f"{relation.field.name}_id": case.pk})
+        for child_relation in model._meta.related_objects:
+            child = child_relation.related_model
+            if child._meta.app_label in MONEY_APPS:
+                continue
+            lookup = {f"{child_relation.field.name}__in": ids}
+            emptied += _empty(child, child._base_manager.filter(**lookup))
+            _purge_history(child, **{f"{child_relation.field.name}_id__in": ids})
+        if emptied:
+            key = f"{model._meta.model_name}_text"
+            counts[key] = counts.get(key, 0) + emptied
+
+
 def _purge_history(model, **lookup) -> int:
     history = getattr(model, "history", None)
     if history is None:
@@ -222,6 +273,7 @@ def _remove_case(case: Case, *, today: date) -> dict:
     _purge_history(Attachment, case_id=case.pk)
 
     _delete_own_records(case, counts)
+    _empty_free_text(case, counts)
 
     blank = _text_fields(Case, keep=("number",))
     Case.objects.filter(pk=case.pk).update(**dict.fromkeys(blank, ""))

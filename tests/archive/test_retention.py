@@ -51,7 +51,20 @@ def ended_case(kov, manager, *, years, first_name="Olev"):
 
 @pytest.fixture
 def old(kov_a, case_manager_a):
-    return ended_case(kov_a, case_manager_a, years=8)
+    from assessments.models import Assessment, InstrumentKind
+    from assessments.selectors import current_instrument
+
+    case = ended_case(kov_a, case_manager_a, years=8)
+    Assessment.objects.create(
+        case=case,
+        instrument=current_instrument(InstrumentKind.NEEDS),
+        assessed_on=case.entry_date,
+        assessor=case_manager_a,
+        status="finished",
+        background="Olev elab üksi ja kardab poodi minna.",
+        summary="Vajab tuge igapäevaelus.",
+    )
+    return case
 
 
 @pytest.fixture
@@ -143,6 +156,9 @@ def test_the_real_run_removes_what_the_dry_run_listed_and_logs_it_without_the_da
     assert not Attachment.history.filter(case_id=old.pk).exists()
     assert not evidence_storage.exists(file_name)
     assert Case.objects.filter(pk=old.pk, number=old.number, exit_date=old.exit_date).exists()
+    assessment = old.assessments.get()
+    assert (assessment.background, assessment.summary, assessment.status) == ("—", "—", "finished")
+    assert not assessment.history.exists()
     assert AccessLog.objects.get(person_id=person.pk).subject_label == f"Pseudonüüm {person.pk}"
 
     # Left alone: the case an unaccepted invoice needs, and the recent one.
@@ -158,7 +174,7 @@ def test_the_real_run_removes_what_the_dry_run_listed_and_logs_it_without_the_da
     )
     assert record.counts["attachments"] == 1 and record.counts["person"] == 1
     logged = json.dumps([record.counts, *RetentionRun.objects.values_list("report", flat=True)])
-    for removed in (code, "Olev", "Ülo Esindaja", PHONE, "nousolek.pdf"):
+    for removed in (code, "Olev", "Ülo Esindaja", PHONE, "nousolek.pdf", "poodi"):
         assert removed not in logged
     # The run ended with a new dry run listing what is due now: the waiting case file.
     latest = RetentionRun.objects.filter(dry_run=True).order_by("-pk").first()
