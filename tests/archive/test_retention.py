@@ -189,3 +189,17 @@ def test_once_the_month_is_accepted_the_waiting_case_file_is_due(waiting):
     assert [(row["case_id"], row["waits_for_invoice"]) for row in run.report] == [
         (waiting.pk, False)
     ]
+
+
+def test_the_administrator_reads_the_dry_run_in_the_admin(client, admin_user, old, settings):
+    from django.urls import reverse
+
+    run = retention.dry_run(today=TODAY)
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:archive_retentionrun_changelist"))
+    assert listing.status_code == 200
+    page = client.get(reverse("admin:archive_retentionrun_change", args=[run.pk])).content.decode()
+    assert old.number in page
+    assert old.person.isikukood not in page
+    schedule = settings.CELERY_BEAT_SCHEDULE["monthly-retention"]
+    assert schedule["task"] == tasks.retention_monthly.name
