@@ -39,6 +39,7 @@ MUST_SHOW = {
         "cases:persons",
         "cases:persons?q=Test",
         "cases:case_detail",
+        "archive:case_documents",
         "billing:delivery_list?month=2026-04",
         "billing:delivery_list?month=2026-04&q=Test",
     },
@@ -50,6 +51,7 @@ MUST_SHOW = {
     "provider_user": {
         "billing:my_attendance",
         "assessments:my_persons",
+        "archive:attendance",
         "billing:delivery_list?month=2026-04",
     },
 }
