@@ -161,9 +161,12 @@ def remove(request, pk):
 # --- Attendance sheets (osalemise leht)
 
 
-def _sheet_form(request, data=None, files=None):
+def _sheet_form(request, data=None, files=None, **kwargs):
     return AttendanceSheetForm(
-        data, files, cases=cases_for_attendance(request.user).order_by("person__last_name")
+        data,
+        files,
+        cases=cases_for_attendance(request.user).order_by("person__last_name"),
+        **kwargs,
     )
 
 
@@ -195,7 +198,8 @@ def attendance(request):
     sheets = list(
         selectors.attachments_for(request.user).order_by("-month", "case__person__last_name")[:50]
     )
-    print_form = _sheet_form(request)
+    # Both forms on one page: the print form's fields get ids of their own.
+    print_form = _sheet_form(request, auto_id="print_%s")
     # The person pickers and the list show names: each person shown is logged.
     log_cases(request=request, cases=[*print_form.fields["case"].queryset, *(a.case for a in sheets)])
     return render(
