@@ -208,3 +208,24 @@ def test_every_download_appears_in_the_persons_access_report(
     client.force_login(case_manager_a)
     text = " ".join(pages_of(ask(client, case, django_capture_on_commit_callbacks)))
     assert text.count(f"Kati Alfa Teenuste koordinaator laadis alla {attachment}") == 3
+
+
+def test_the_documents_page_runs_the_same_queries_however_many_documents(
+    client, case, case_manager_a, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(case_manager_a)
+    url = reverse("archive:case_documents", args=[case.pk])
+    services.add_attachment(
+        case=case, kind="consent", document_date=date(2026, 3, 2), upload=pdf(), by=case_manager_a
+    )
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for kind in ("cooperation", "entry_questionnaire", "meeting_minutes"):
+        services.add_attachment(
+            case=case, kind=kind, document_date=date(2026, 3, 2), upload=pdf(), by=case_manager_a
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200
