@@ -48,6 +48,9 @@ MUST_SHOW = {
         "billing:month_end?month=2026-04",
         "billing:delivery_list?month=2026-04",
     },
+    # SKA staff and administrators see no person on any page; should one ever show, it logs.
+    "ska_user": set(),
+    "admin_user": set(),
     "provider_user": {
         "billing:my_attendance",
         "assessments:my_persons",
@@ -58,11 +61,13 @@ MUST_SHOW = {
 
 
 @pytest.fixture
-def world(kov_a, kov_b, case_manager_a, coordinator_a, provider_user):
+def world(kov_a, kov_b, case_manager_a, coordinator_a, provider_user, ska_user, admin_user):
     users = {
         "case_manager_a": case_manager_a,
         "coordinator_a": coordinator_a,
         "provider_user": provider_user,
+        "ska_user": ska_user,
+        "admin_user": admin_user,
     }
     from tests.access import routes_assessments, routes_billing, routes_cases
 
