@@ -152,8 +152,8 @@ def test_the_participants_report_lists_who_entered_and_who_left_with_the_monitor
     assert (mart["Eesnimi"], mart["Juhtumi number"]) == ("Mart", "9101-2025-0040")
     assert mart["Väljumise kuupäev"].date() == date(2026, 3, 31)
     assert mart["Väljumise põhjus"] == "läks üle teisele teenusele"
-    assert mart["Elukvaliteedi hindamine väljumisel: isik"].date() == date(2026, 3, 25)
-    assert mart["Elukvaliteedi hindamine väljumisel: baastoetuse spetsialist"] is None
+    assert mart["Elukvaliteedi küsitlus väljumisel: isik"].date() == date(2026, 3, 25)
+    assert mart["Elukvaliteedi küsitlus väljumisel: baastoetuse spetsialist"] is None
 
     everything = str([rows(book[name]) for name in book.sheetnames])
     for not_for_ska in ("Veebruar", "Berta", "Salajane", "Kolm kuud kodus", "Seire"):
