@@ -161,6 +161,10 @@ class User(AbstractUser):
         return self.role == Role.ADMIN
 
 
+#: The model whose rows are "persons" for the access log (see ``AccessLog.person_id``).
+PERSON_MODEL = "cases.Person"
+
+
 class AccessLog(models.Model):
     """One row per view of (or download about) a person's record: who, whom, when, from where.
 
@@ -186,6 +190,10 @@ class AccessLog(models.Model):
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
     subject_label = models.CharField(_("whom"), max_length=200)
+    #: Whose data this was: the ``cases.Person`` the subject belongs to (the person
+    #: themselves, their case file, a plan, an attachment...). A plain id, not a foreign
+    #: key: accounts sits below cases, and the row outlives a pseudonymised person.
+    person_id = models.PositiveBigIntegerField(_("person"), null=True, blank=True)
     action = models.CharField(
         _("action"), max_length=20, choices=Action.choices, default=Action.VIEW
     )
@@ -199,7 +207,8 @@ class AccessLog(models.Model):
         verbose_name_plural = _("record views")
         ordering = ["-at"]
         indexes = [
-            models.Index(fields=["subject_type", "subject_id", "-at"], name="accesslog_subject")
+            models.Index(fields=["subject_type", "subject_id", "-at"], name="accesslog_subject"),
+            models.Index(fields=["person_id", "-at"], name="accesslog_person"),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Funding agreements"), "billing:agreement_list", frozenset({Role.SKA})),
     NavItem(_("My persons"), "assessments:my_persons", frozenset({Role.PROVIDER})),
     NavItem(_("My attendance"), "billing:my_attendance", frozenset({Role.PROVIDER})),
+    NavItem(_("Attendance sheets"), "archive:attendance", frozenset({Role.PROVIDER})),
     NavItem(_("Reports"), "reporting:home", frozenset({Role.SKA, Role.COORDINATOR})),
     NavItem(_("Municipalities by month"), "reporting:months", frozenset({Role.SKA})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),

@@ -7,3 +7,10 @@ class AssessmentsConfig(AppConfig):
 
     name = "assessments"
     verbose_name = _("Assessments and plans")
+
+    def ready(self):
+        from cases.signals import case_exited
+
+        from .receivers import end_plan_at_exit
+
+        case_exited.connect(end_plan_at_exit, dispatch_uid="assessments.end_plan_at_exit")

@@ -126,6 +126,19 @@ class PlanStartForm(forms.Form):
     valid_from = date_field(_("In force from"), initial=_today)
 
 
+class PlanTextsForm(forms.Form):
+    """Handbook form B: what the person can build on, and what stands in the way."""
+
+    resources = forms.CharField(
+        label=_("Resources"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The person's strengths and the support of the network to build on."),
+    )
+    obstacles = forms.CharField(
+        label=_("Obstacles"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What hinders reaching the goals."),
+    )
+
+
 class GoalForm(forms.Form):
     domain = forms.ModelChoiceField(label=_("Life domain"), queryset=None)
     text = forms.CharField(

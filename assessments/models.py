@@ -340,6 +340,9 @@ class Plan(models.Model):
         related_name="plans",
     )
     change_reason = models.TextField(_("reason for the change"), blank=True)
+    # Handbook form B: what the person can build on, and what stands in the way.
+    resources = models.TextField(_("resources"), blank=True)
+    obstacles = models.TextField(_("obstacles"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 

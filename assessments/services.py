@@ -67,6 +67,8 @@ def _lock(case: Case) -> Case:
 def _require_entered(case: Case, on: date | None = None) -> None:
     if case.state == CaseState.EXITED:
         raise AssessmentError(_("The case file is closed: the person has exited."))
+    if case.state == CaseState.CLOSED:
+        raise AssessmentError(_("The case file is closed: the person did not enter."))
     if case.entry_date is None:
         raise AssessmentError(_("The person has not entered the programme yet."))
     if on is not None and on < case.entry_date:
@@ -87,8 +89,8 @@ def _record(call, **kwargs) -> None:
 
 
 def known_data(case: Case) -> str:
-    """What the municipality already knows about the person, for the assessor to start from."""
-    person = case.person
+    """What this case file already knows about the person, for the assessor to start from."""
+    person = case
     lines = [f"{_('Degree of disability')}: {person.get_disability_degree_display()}"]
     if person.disability_valid_until:
         lines[-1] += f" ({_('valid until')} {_d(person.disability_valid_until)})"
@@ -237,6 +239,7 @@ def link_base_provider(
             _save(link)
     except IntegrityError as exc:
         raise AssessmentError(_("The person already has a base-support provider in this period.")) from exc
+    _record(case_services.record_base_link, case=case, on=on)
     return link
 
 
@@ -376,6 +379,15 @@ def _require_assessed_domain(plan: Plan, domain: InstrumentItem) -> None:
 
 
 @transaction.atomic
+def set_plan_texts(*, plan: Plan, resources: str, obstacles: str) -> Plan:
+    """Handbook form B's resources and obstacles of a draft version."""
+    plan = _require_draft(plan)
+    plan.resources, plan.obstacles = resources.strip(), obstacles.strip()
+    _save(plan)
+    return plan
+
+
+@transaction.atomic
 def add_goal(*, plan: Plan, domain: InstrumentItem, text: str) -> Goal:
     plan = _require_draft(plan)
     _require_assessed_domain(plan, domain)
@@ -474,6 +486,7 @@ def new_version(*, plan: Plan, valid_from: date, reason: str, by: User) -> Plan:
     new = Plan(
         case=case, kind=plan.kind, version=plan.version + 1, valid_from=valid_from, valid_to=plan.valid_to,
         made_by=by, previous=plan, assessment=assessment, change_reason=reason.strip(),
+        resources=plan.resources, obstacles=plan.obstacles,
     )
     _save(new)
     for goal in plan.goals.prefetch_related("subgoals", "activities"):
@@ -599,7 +612,6 @@ def record_survey(
         raise AssessmentError(_("This survey has already been recorded for this occasion.")) from exc
     for item in items:
         QolAnswer.objects.create(survey=survey, item=item, level=levels[answers[item.pk]])
-    if case.state != CaseState.EXITED:
-        _record(case_services.record_qol_survey, case=case, on=answered_on)
+    _record(case_services.record_qol_survey, case=case, on=answered_on, occasion=occasion, respondent=respondent)
     return survey
 

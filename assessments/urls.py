@@ -16,6 +16,7 @@ urlpatterns = [
     path("assessment/<int:pk>/edit/", views.assessment_edit, name="assessment_edit"),
     path("plan/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plan/<int:pk>/goals/add/", views.goal_add, name="goal_add"),
+    path("plan/<int:pk>/resources/", views.plan_texts, name="plan_texts"),
     path("plan/<int:pk>/goals/<int:goal_pk>/sub-goals/add/", views.subgoal_add, name="subgoal_add"),
     path("plan/<int:pk>/goals/<int:goal_pk>/activities/add/", views.activity_add, name="activity_add"),
     path("plan/<int:pk>/goals/<int:goal_pk>/delete/", views.goal_delete, name="goal_delete"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from accounts.services import log_access
+from accounts.services import log_access, log_cases
 from cases.selectors import search_cases
 from providers.models import Provider
 from tugi.workdays import add_months, month_end, month_start
@@ -30,6 +30,7 @@ from .forms import (
     LinkForm,
     NewVersionForm,
     PlanStartForm,
+    PlanTextsForm,
     ReviewForm,
     SubGoalForm,
     SurveyForm,
@@ -252,6 +253,23 @@ def _providers_for_lines(plan):
     if plan.valid_to:
         contracts["contracts__start__lte"] = plan.valid_to
     return Provider.objects.filter(**contracts).distinct().order_by("name")
+
+
+@specialists
+def plan_texts(request, pk):
+    """Handbook form B: the person's resources and the obstacles, on a draft version."""
+    plan = _plan(request, pk)
+    form = PlanTextsForm(request.POST or None, initial={"resources": plan.resources, "obstacles": plan.obstacles})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_plan_texts(plan=plan, **form.cleaned_data)
+        except AssessmentError as error:
+            _fail(form, error)
+        else:
+            return redirect("assessments:plan_detail", pk=plan.pk)
+    return _form_page(
+        request, form, title=_("Resources and obstacles"), case=plan.case, back=("assessments:plan_detail", plan.pk)
+    )
 
 
 @specialists
@@ -501,6 +519,7 @@ def my_persons(request):
     ).order_by("person__last_name")
     page = Paginator(base, PAGE_SIZE).get_page(request.GET.get("page"))
     additional_page = Paginator(additional, PAGE_SIZE).get_page(request.GET.get("apage"))
+    log_cases(request=request, cases=[*page, *additional_page])
     # Each list keeps the other's page and the search when it turns its own page.
     return _page(
         request, "my_persons.html", page=page, additional=additional_page, search=search,

@@ -47,8 +47,6 @@ def _load() -> list:
             birth_date=born,
             first_name=f"Õie{i}",
             last_name=f"Pärnamäe{i}",
-            registered_address=f"Kase tn {i}, Pingiküla",
-            earlier_assessments="Hooldusvajaduse hindamine 2025, kehtib 2027. aastani.",
         )
         entry = date(2026, 2, 2)
         case = Case.objects.create(
@@ -59,6 +57,8 @@ def _load() -> list:
             state=CaseState.ENTERED,
             noticed_on=date(2026, 1, 12),
             entry_date=entry,
+            registered_address=f"Kase tn {i}, Pingiküla",
+            earlier_assessments="Hooldusvajaduse hindamine 2025, kehtib 2027. aastani.",
         )
         Noticing.objects.create(
             case=case,
@@ -93,7 +93,7 @@ def _load() -> list:
             cooperation_agreement_signed_on=entry,
         )
         Relative.objects.create(
-            person=person, kind=Relative.Kind.HOUSEHOLD_MEMBER, name="Ema Pärnamäe", relation="ema"
+            case=case, kind=Relative.Kind.HOUSEHOLD_MEMBER, name="Ema Pärnamäe", relation="ema"
         )
         members = [
             NetworkMember.objects.create(
@@ -119,6 +119,8 @@ def _load() -> list:
         for m in range(2):
             meeting = NetworkMeeting.objects.create(
                 case=case,
+                number=m + 1,
+                chair="Juhtumikorraldaja",
                 goal=f"Võrgustiku kohtumine {m}",
                 starts_at=datetime(2026, 3, 2 + 7 * m, 9, 0, tzinfo=UTC),
                 place="Vallamaja",

@@ -398,6 +398,7 @@ def budgets_planned_vs_actual(*, municipality: Municipality, month: dt.date) -> 
         p, a = planned.get(case.pk, ZERO), actual.get(case.pk, ZERO)
         rows.append({
             "case_id": case.pk, "number": case.number, "person": str(case.person),
+            "person_record": case.person,
             "planned": p, "actual": a, "difference": a - p, "over": a > p,
         })
     return rows

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import KOV_ROLES, Role
 from accounts.permissions import get_visible_or_404, role_required
+from accounts.services import log_cases, log_people
 from providers.models import Specialist
 from tugi.forms import month_param, week_param
 from tugi.workdays import add_months, month_start
@@ -111,6 +112,7 @@ def my_attendance(request):
                 "error": errors.get((line.pk, day)),
             })
         rows.append({"line": line, "cells": cells_of_row})
+    log_cases(request=request, cases=[line.plan.case for line in lines])
     context = {
         "days": days, "rows": rows, "specialist": specialist, "week": monday,
         "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
@@ -126,6 +128,7 @@ def delivery_list(request):
     if search:
         qs = qs.filter(Q(case__person__last_name__icontains=search) | Q(case__person__isikukood__startswith=search))
     page = Paginator(qs.order_by("-date", "-pk"), 50).get_page(request.GET.get("page"))
+    log_cases(request=request, cases=[d.case for d in page])
     return render(request, "billing/delivery_list.html", {
         "page": page, "month": month, "search": search,
         "accepted_kovs": selectors.municipalities_with_accepted_month(month),
@@ -164,11 +167,15 @@ def delivery_add(request):
                 for p in d.problems:
                     messages.warning(request, f"{d.case.person}: {p['message']}")
             return redirect(f"{reverse('billing:delivery_list')}?month={data['date']:%Y-%m}")
+    # The person pickers list everyone whose sessions the user may record.
+    log_cases(request=request, cases=cases)
     return render(request, "billing/form.html", {"form": form, "title": _("Record a session")})
 
 
 def _delivery(request, pk) -> Delivery:
-    return get_visible_or_404(selectors.deliveries_for(request.user), pk=pk)
+    delivery = get_visible_or_404(selectors.deliveries_for(request.user), pk=pk)
+    log_cases(request=request, cases=[delivery.case])
+    return delivery
 
 
 @role_required(*ENTRY_ROLES)
@@ -290,6 +297,9 @@ def month_end(request):
     today = timezone.localdate()
     state = selectors.month_state(kov, month)
     charts = dashboards.month_end_charts(municipality=kov, month=month)
+    person_page = Paginator(charts["person_rows"], 25).get_page(request.GET.get("page"))
+    problems = selectors.problem_deliveries(kov, month)[:200]
+    adjustments = selectors.adjustments_invoiced_in(kov, month)
     closable_from = add_months(month, 1)
     context = {
         "municipality": kov,
@@ -302,19 +312,27 @@ def month_end(request):
         "closable_from": closable_from,
         "has_ended": today >= closable_from,
         "blockers": validation.month_blockers(kov, month),
-        "problems": selectors.problem_deliveries(kov, month)[:200],
+        "problems": problems,
         "by_component": selectors.totals_by_component(kov, month),
         "by_provider": selectors.totals_by_provider(kov, month),
-        "adjustments": selectors.adjustments_invoiced_in(kov, month),
+        "adjustments": adjustments,
         "preview": services.invoice_preview(municipality=kov, month=month),
         "participants_in_month": selectors.participants_in_month(kov, month),
         "charts": charts,
-        "person_page": Paginator(charts["person_rows"], 25).get_page(request.GET.get("page")),
+        "person_page": person_page,
         "invoices": state.invoices.order_by("-version") if state else [],
         "dashboard": selectors.funding_dashboard(kov, today=today),
         "contracts": selectors.contract_usages(kov),
         "accept_form": AcceptForm(),
     }
+    log_people(
+        request=request,
+        people=[
+            *((d.case.person, kov) for d in problems),
+            *((a.delivery.case.person, kov) for a in adjustments),
+            *((row["person_record"], kov) for row in person_page),
+        ],
+    )
     return render(request, "billing/month_end.html", context)
 
 

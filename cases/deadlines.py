@@ -4,11 +4,14 @@ Rules (DOMAIN.md section 1):
 - assessment: 30 calendar days after entry, until an assessment is recorded;
 - plan: 30 days after the latest assessment, until a plan dated on or after it is recorded;
 - reassessment: 12 months after the latest assessment or review;
-- quality-of-life survey: at entry (due with the assessment, entry + 30 days) and after
-  12 months (a survey from 11 months on counts); the exit survey is part of the exit
-  questionnaire;
+- base-support link: 30 calendar days after entry, until the person is linked with a
+  base-support provider (pilot conditions, KOV duty 7);
+- quality-of-life survey, each answered by the person AND by the base-support specialist,
+  one deadline per respondent: at entry (due with the assessment, entry + 30 days), after
+  12 months (entry + 12 months, once that respondent's entry survey is done) and at exit
+  (due on the exit date, and open on the exited case until done);
 - network-meeting decisions with a deadline, until marked done.
-An exited case has no open deadlines.
+An exited case has no open deadlines but its exit surveys; a closed one (did not enter) none.
 """
 
 from __future__ import annotations
@@ -16,19 +19,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import DateField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tugi.workdays import add_months
 
-from .models import Case, CaseState, Decision
+from .models import ENDED_STATES, QOL_FIELDS, QOL_RESPONDENTS, Case, CaseState, Decision
+
+OPEN_STATES = [state for state in CaseState.values if state not in ENDED_STATES]
 
 ASSESSMENT_DAYS = 30
 PLAN_DAYS = 30
 REASSESSMENT_MONTHS = 12
+BASE_LINK_DAYS = 30
 QOL_YEAR_MONTHS = 12
-QOL_YEAR_WINDOW_MONTHS = 11
 SOON_DAYS = 14
 
 
@@ -36,8 +41,13 @@ class Kind:
     ASSESSMENT = "assessment"
     PLAN = "plan"
     REASSESSMENT = "reassessment"
-    QOL_ENTRY = "qol_entry"
-    QOL_YEAR = "qol_year"
+    BASE_LINK = "base_link"
+    QOL_ENTRY_PERSON = "qol_entry_person"
+    QOL_ENTRY_SPECIALIST = "qol_entry_specialist"
+    QOL_YEAR_PERSON = "qol_year_person"
+    QOL_YEAR_SPECIALIST = "qol_year_specialist"
+    QOL_EXIT_PERSON = "qol_exit_person"
+    QOL_EXIT_SPECIALIST = "qol_exit_specialist"
     DECISION = "decision"
 
 
@@ -45,10 +55,21 @@ LABELS = {
     Kind.ASSESSMENT: _("Support-needs assessment"),
     Kind.PLAN: _("Action plan"),
     Kind.REASSESSMENT: _("Reassessment"),
-    Kind.QOL_ENTRY: _("Quality-of-life survey at entry"),
-    Kind.QOL_YEAR: _("Quality-of-life survey after 12 months"),
+    Kind.BASE_LINK: _("Linking with a base-support provider"),
+    Kind.QOL_ENTRY_PERSON: _("Quality-of-life survey at entry: the person"),
+    Kind.QOL_ENTRY_SPECIALIST: _("Quality-of-life survey at entry: base-support specialist"),
+    Kind.QOL_YEAR_PERSON: _("Quality-of-life survey after 12 months: the person"),
+    Kind.QOL_YEAR_SPECIALIST: _(
+        "Quality-of-life survey after 12 months: base-support specialist"
+    ),
+    Kind.QOL_EXIT_PERSON: _("Quality-of-life survey at exit: the person"),
+    Kind.QOL_EXIT_SPECIALIST: _("Quality-of-life survey at exit: base-support specialist"),
     Kind.DECISION: _("Network meeting decision"),
 }
+
+#: The deadline kind of each (occasion, respondent) of the survey; its case field is
+#: models.QOL_FIELDS[occasion, respondent], and the kind is named like the field.
+QOL_KINDS = {key: field.removesuffix("_on") for key, field in QOL_FIELDS.items()}
 
 
 @dataclass(frozen=True)
@@ -74,8 +95,14 @@ class Deadline:
 
 
 def _case_deadlines(case: Case) -> list[tuple[str, date]]:
-    if case.state == CaseState.EXITED or case.entry_date is None:
+    if case.entry_date is None or case.state == CaseState.CLOSED:
         return []
+    if case.state == CaseState.EXITED:
+        return [
+            (QOL_KINDS["exit", who], case.exit_date)
+            for who in QOL_RESPONDENTS
+            if getattr(case, QOL_FIELDS["exit", who]) is None
+        ]
     due = []
     if case.latest_assessment_date is None:
         due.append((Kind.ASSESSMENT, case.entry_date + timedelta(days=ASSESSMENT_DAYS)))
@@ -84,23 +111,32 @@ def _case_deadlines(case: Case) -> list[tuple[str, date]]:
             due.append((Kind.PLAN, case.latest_assessment_date + timedelta(days=PLAN_DAYS)))
         last = max(filter(None, [case.latest_assessment_date, case.latest_review_date]))
         due.append((Kind.REASSESSMENT, add_months(last, REASSESSMENT_MONTHS)))
-    if case.latest_qol_survey_date is None:
-        due.append((Kind.QOL_ENTRY, case.entry_date + timedelta(days=ASSESSMENT_DAYS)))
-    elif case.latest_qol_survey_date < add_months(case.entry_date, QOL_YEAR_WINDOW_MONTHS):
-        due.append((Kind.QOL_YEAR, add_months(case.entry_date, QOL_YEAR_MONTHS)))
+    if case.base_linked_on is None:
+        due.append((Kind.BASE_LINK, case.entry_date + timedelta(days=BASE_LINK_DAYS)))
+    for who in QOL_RESPONDENTS:
+        if getattr(case, QOL_FIELDS["entry", who]) is None:
+            due.append((QOL_KINDS["entry", who], case.entry_date + timedelta(days=ASSESSMENT_DAYS)))
+        elif getattr(case, QOL_FIELDS["year", who]) is None:
+            due.append((QOL_KINDS["year", who], add_months(case.entry_date, QOL_YEAR_MONTHS)))
     return due
 
 
 def deadlines_for(cases_qs: QuerySet[Case], today: date) -> list[Deadline]:
     """Every open deadline of the given cases, earliest first. Two queries."""
-    cases = list(cases_qs.exclude(state=CaseState.EXITED).select_related("person", "case_manager"))
+    cases = list(
+        cases_qs.exclude(state=CaseState.CLOSED)
+        .filter(Q(state__in=OPEN_STATES) | _exit_survey_missing())
+        .select_related("person", "case_manager")
+    )
     by_pk = {case.pk: case for case in cases}
     result = []
     for case in cases:
         for kind, due in _case_deadlines(case):
             result.append(Deadline(kind, case, due, due < today))
     decisions = Decision.objects.filter(
-        meeting__case__in=list(by_pk), done_on__isnull=True, deadline__isnull=False
+        meeting__case__in=[pk for pk, case in by_pk.items() if case.is_open],
+        done_on__isnull=True,
+        deadline__isnull=False,
     ).select_related("meeting")
     for decision in decisions:
         case = by_pk[decision.meeting.case_id]
@@ -135,23 +171,19 @@ def next_deadline(case: Case, today: date) -> Deadline | None:
     return Deadline(kind, case, due, due < today)
 
 
-class _PlusMonths(Func):
-    """date + n months in PostgreSQL, clamped to the month's end like tugi.workdays.add_months."""
-
-    output_field = DateField()
-
-    def __init__(self, expression, *, months: int):
-        super().__init__(
-            expression, template=f"(%(expressions)s + interval '{int(months)} months')::date"
-        )
+def _exit_survey_missing() -> Q:
+    """An exited case whose exit survey one respondent has not answered."""
+    missing = Q()
+    for who in QOL_RESPONDENTS:
+        missing |= Q(**{f"{QOL_FIELDS['exit', who]}__isnull": True})
+    return Q(state=CaseState.EXITED) & missing
 
 
 def overdue_q(today: date) -> Q:
     """The same rules as a database filter, for the persons list's "overdue" filter."""
-    open_entered = ~Q(state=CaseState.EXITED) & Q(entry_date__isnull=False)
-    assessment = Q(
-        latest_assessment_date__isnull=True, entry_date__lt=today - timedelta(days=ASSESSMENT_DAYS)
-    )
+    open_entered = Q(state__in=OPEN_STATES) & Q(entry_date__isnull=False)
+    entry_due = today - timedelta(days=ASSESSMENT_DAYS)
+    assessment = Q(latest_assessment_date__isnull=True, entry_date__lt=entry_due)
     plan = Q(latest_assessment_date__lt=today - timedelta(days=PLAN_DAYS)) & (
         Q(latest_plan_date__isnull=True) | Q(latest_plan_date__lt=F("latest_assessment_date"))
     )
@@ -159,17 +191,28 @@ def overdue_q(today: date) -> Q:
     reassessment = Q(latest_assessment_date__lt=year_ago) & (
         Q(latest_review_date__isnull=True) | Q(latest_review_date__lt=year_ago)
     )
-    qol_entry = Q(
-        latest_qol_survey_date__isnull=True, entry_date__lt=today - timedelta(days=ASSESSMENT_DAYS)
+    base_link = Q(
+        base_linked_on__isnull=True, entry_date__lt=today - timedelta(days=BASE_LINK_DAYS)
     )
-    qol_year = Q(entry_date__lt=add_months(today, -QOL_YEAR_MONTHS)) & Q(
-        latest_qol_survey_date__lt=_PlusMonths(F("entry_date"), months=QOL_YEAR_WINDOW_MONTHS)
-    )
+    qol = Q()
+    for who in QOL_RESPONDENTS:
+        entry_field, year_field = QOL_FIELDS["entry", who], QOL_FIELDS["year", who]
+        qol |= Q(**{f"{entry_field}__isnull": True, "entry_date__lt": entry_due})
+        qol |= Q(
+            **{
+                f"{entry_field}__isnull": False,
+                f"{year_field}__isnull": True,
+                "entry_date__lt": add_months(today, -QOL_YEAR_MONTHS),
+            }
+        )
+    exit_surveys = Q(state=CaseState.EXITED, exit_date__lt=today) & _exit_survey_missing()
     decision = Exists(
         Decision.objects.filter(
             meeting__case=OuterRef("pk"), done_on__isnull=True, deadline__lt=today
         )
     )
-    return (open_entered & (assessment | plan | reassessment | qol_entry | qol_year)) | (
-        ~Q(state=CaseState.EXITED) & Q(decision)
+    return (
+        (open_entered & (assessment | plan | reassessment | base_link | qol))
+        | exit_surveys
+        | (Q(state__in=OPEN_STATES) & Q(decision))
     )

@@ -108,7 +108,7 @@ METSAKULA = (
         ("exited", 200, 25, 50),
         ("exited", 400, 20, 45),
         ("exited", 60, None, None),
-        ("exited", None, None, None),
+        ("closed", None, None, None),
     ]
 )
 JARVERANNA = [
@@ -119,14 +119,14 @@ JARVERANNA = [
 ]
 
 
-def _questionnaire(person: Person, on) -> EntryQuestionnaire:
+def _questionnaire(person: Person, details: dict, on) -> EntryQuestionnaire:
     return EntryQuestionnaire(
         filled_on=on,
         employment_status="unemployed",
         education_level="secondary",
         household_situation="alone",
-        disability_degree=person.disability_degree,
-        work_ability=person.work_ability,
+        disability_degree=details["disability_degree"],
+        work_ability=details["work_ability"],
         consent_given_on=on,
         consent_scope="Isikuandmete, sh terviseandmete töötlemine ja edastamine juhtumikorralduseks.",
         consent_signed_by="person",
@@ -149,10 +149,14 @@ def _make(municipality: Municipality, manager: User, index: int, spec, today) ->
         birth_date=born,
         first_name=FIRST[sex][index % len(FIRST[sex])],
         last_name=LAST[(index * 5) % len(LAST)],
-        actual_address=f"{municipality.name}, Kase tn {index + 1}",
-        disability_degree=["severe", "moderate", "profound", "none"][index % 4],
-        work_ability=["partial", "none", "partial", "not_assessed"][index % 4],
     )
+    details = {
+        "actual_address": f"{municipality.name}, Kase tn {index + 1}",
+        "disability_degree": ["severe", "moderate", "profound", "none"][index % 4],
+        "work_ability": ["partial", "none", "partial", "not_assessed"][index % 4],
+        "citizenship": "estonian",
+        "marital_status": ["single", "married", "divorced", "cohabiting"][index % 4],
+    }
     entry = today - timedelta(days=since_entry) if since_entry is not None else None
     noticed = (entry or today - timedelta(days=3 + index)) - timedelta(days=10)
     case = services.notice(
@@ -169,6 +173,7 @@ def _make(municipality: Municipality, manager: User, index: int, spec, today) ->
         ),
         municipality=municipality,
         case_manager=manager,
+        details=details,
     )
     if entry is not None:
         services.check_eligibility(
@@ -179,8 +184,10 @@ def _make(municipality: Municipality, manager: User, index: int, spec, today) ->
             concurrent_state_service=False,
             by=manager,
         )
-        services.enter(case=case, questionnaire=_questionnaire(person, entry), entry_date=entry)
-        services.record_qol_survey(case=case, on=entry + timedelta(days=3))
+        services.enter(case=case, questionnaire=_questionnaire(person, details, entry), entry_date=entry)
+        services.record_qol_survey(
+            case=case, on=entry + timedelta(days=3), occasion="entry", respondent="person"
+        )
         if to_assessment is not None:
             services.record_assessment(case=case, on=entry + timedelta(days=to_assessment))
         if to_plan is not None:
@@ -190,10 +197,12 @@ def _make(municipality: Municipality, manager: User, index: int, spec, today) ->
         services.exit_case(
             case=case,
             questionnaire=ExitQuestionnaire(
-                exit_date=today - timedelta(days=5),
-                reason="moved_away" if entry else "own_wish",
-                situation="moved_away" if entry else "at_home",
+                exit_date=today - timedelta(days=5), reason="moved_away", situation="moved_away"
             ),
+        )
+    if state == "closed":
+        services.close_without_entry(
+            case=case, on=today - timedelta(days=5), reason="declined", note="Ei soovi teenust."
         )
     return True
 
@@ -226,6 +235,7 @@ def _network(case, manager, index, entry, today) -> None:
             case=case,
             meeting=NetworkMeeting(
                 goal="Toetuse kokkuleppimine",
+                chair=str(manager),
                 starts_at=when,
                 place="Vallamaja",
                 agenda="Olukorra ülevaade\nJärgmised sammud",

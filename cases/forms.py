@@ -10,17 +10,28 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 
 from .models import (
+    CASE_DETAILS_ORDER,
+    FORM_A_DETAILS,
+    INITIAL_ASSESSMENT_FIELDS,
     PERSON_DETAILS,
+    ActionPlanItem,
+    AgendaItem,
+    Case,
     CaseActivity,
     CaseState,
+    ClosureReason,
     Decision,
     EligibilityCheck,
     EntryQuestionnaire,
     ExitQuestionnaire,
+    InitialAction,
+    InitialInformation,
+    MeetingInvitee,
     NetworkMeeting,
     NetworkMember,
     Noticing,
     Person,
+    PreparationTask,
     Relative,
 )
 
@@ -49,14 +60,7 @@ class DatedModelForm(forms.ModelForm):
 class PersonForm(DatedModelForm):
     class Meta:
         model = Person
-        fields = [
-            "isikukood",
-            "no_code_reason",
-            "birth_date",
-            "first_name",
-            "last_name",
-            *PERSON_DETAILS,
-        ]
+        fields = ["isikukood", "no_code_reason", "birth_date", "first_name", "last_name"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +81,30 @@ class PersonForm(DatedModelForm):
             and not data.get("birth_date")
         ):
             self.add_error("birth_date", _("Enter the date of birth of a person without a code."))
+        return data
+
+
+class CaseDetailsForm(DatedModelForm):
+    """The person's details as this case file records them (handbook form A, 1): contacts,
+    addresses, citizenship, identity document, marital status, disability, work ability
+    and incapacity, earlier assessments, other information."""
+
+    class Meta:
+        model = Case
+        fields = [*PERSON_DETAILS, *FORM_A_DETAILS]
+        widgets = {
+            "earlier_assessments": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(CASE_DETAILS_ORDER)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("citizenship") == "other" and not data.get("citizenship_other"):
+            self.add_error("citizenship_other", _("Enter which citizenship the person has."))
         return data
 
 
@@ -173,7 +201,19 @@ class EntryForm(DatedModelForm):
 class ExitForm(DatedModelForm):
     class Meta:
         model = ExitQuestionnaire
-        fields = ["exit_date", "reason", "situation", "qol_survey_on", "notes"]
+        fields = ["exit_date", "reason", "situation", "notes"]
+
+
+class CloseForm(forms.Form):
+    """Closing the case file of a noticed person who did not enter."""
+
+    on = forms.DateField(
+        label=capfirst(_("closed on")), widget=date_input(), input_formats=list(DATE_FORMATS)
+    )
+    reason = forms.ChoiceField(label=capfirst(_("reason for closing")), choices=ClosureReason.choices)
+    note = forms.CharField(
+        label=capfirst(_("closing note")), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RelativeForm(forms.ModelForm):
@@ -221,18 +261,127 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = NetworkMeeting
-        fields = ["goal", "starts_at", "place", "agenda"]
+        fields = [
+            "goal",
+            "chair",
+            "chair_contact",
+            "starts_at",
+            "ends_at",
+            "place",
+            "address",
+            "agenda",
+            "preparation_notes",
+        ]
         widgets = {
             "starts_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "agenda": forms.Textarea(attrs={"rows": 3}),
+            "preparation_notes": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = case.network.all()
-        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"]
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "schedule", "speaker"]
+
+
+class NotificationForm(DatedModelForm):
+    """D2: who was notified of the meeting, when and by whom, and whether they confirmed."""
+
+    invitee = forms.ModelChoiceField(
+        queryset=MeetingInvitee.objects.none(), label=capfirst(_("invitee"))
+    )
+
+    class Meta:
+        model = MeetingInvitee
+        fields = ["notified_on", "notified_by", "confirmed"]
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitee"].queryset = meeting.invitees.all()
+        self.fields["notified_on"].required = True
+        self.fields["notified_by"].required = True
+        self.order_fields(["invitee"])
+
+
+class PreparationTaskForm(DatedModelForm):
+    class Meta:
+        model = PreparationTask
+        fields = ["task", "performer", "due_on"]
+
+
+class InitialActionForm(DatedModelForm):
+    class Meta:
+        model = InitialAction
+        fields = ["action", "due_on", "performer"]
+
+
+class ActionPlanItemForm(DatedModelForm):
+    class Meta:
+        model = ActionPlanItem
+        fields = ["goal", "activity", "due_on", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+
+
+class InitialAssessmentForm(forms.ModelForm):
+    """Handbook form A, 3 (information per life domain, from the person and from the
+    network) and 6 with A1 (summary, decision after the initial assessment, needs, legal
+    basis)."""
+
+    class Meta:
+        model = Case
+        fields = INITIAL_ASSESSMENT_FIELDS
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in INITIAL_ASSESSMENT_FIELDS
+            if name != "initial_decision"
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = {}
+        if self.instance.pk:
+            known = {i.domain: i for i in self.instance.initial_information.all()}
+        for domain, label in InitialInformation.Domain.choices:
+            info = known.get(domain)
+            for part, part_label in (
+                ("person", _("information from the person")),
+                ("network", _("information from network members")),
+            ):
+                self.fields[f"{domain}_{part}"] = forms.CharField(
+                    label=f"{capfirst(label)}: {part_label}",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    initial=getattr(info, f"from_{part}", "") if info else "",
+                )
+        self.order_fields(
+            [f"{d}_{p}" for d in InitialInformation.Domain.values for p in ("person", "network")]
+            + INITIAL_ASSESSMENT_FIELDS
+        )
+
+    def domains(self) -> dict[str, tuple[str, str]]:
+        return {
+            domain: (self.cleaned_data[f"{domain}_person"], self.cleaned_data[f"{domain}_network"])
+            for domain in InitialInformation.Domain.values
+        }
 
 
 class MinutesForm(forms.Form):

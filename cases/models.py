@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -58,8 +59,8 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("female")
 
 
-#: A person's details besides the code, birth date and names: what the person form edits
-#: after those, and what a new noticing may fill in on a person already on record.
+#: A person's details besides the identity (code, birth date, names): kept on the case file
+#: that recorded them (Case), never shared with another case of the same person.
 PERSON_DETAILS = [
     "phone",
     "email",
@@ -76,9 +77,59 @@ PERSON_DETAILS = [
     "notes",
 ]
 
+#: Handbook form A's details that only a case file records (citizenship, identity document,
+#: marital status, incapacity for work).
+FORM_A_DETAILS = [
+    "citizenship",
+    "citizenship_other",
+    "id_document",
+    "id_document_number",
+    "id_document_valid_until",
+    "marital_status",
+    "incapacity_percent",
+]
+
+#: Handbook form A, 3 and 6 and A1, kept on the case: what the initial-assessment page edits.
+INITIAL_ASSESSMENT_FIELDS = [
+    "initial_info_comment",
+    "initial_summary",
+    "problems_to_solve",
+    "initial_decision",
+    "a1_needs",
+    "legal_basis",
+]
+
+#: The order the details form shows them in, as form A lists them.
+CASE_DETAILS_ORDER = [
+    "citizenship",
+    "citizenship_other",
+    "id_document",
+    "id_document_number",
+    "id_document_valid_until",
+    "registered_address",
+    "actual_address",
+    "phone",
+    "email",
+    "language",
+    "marital_status",
+    "disability_degree",
+    "disability_valid_from",
+    "disability_valid_until",
+    "work_ability",
+    "incapacity_percent",
+    "work_ability_valid_from",
+    "work_ability_valid_until",
+    "earlier_assessments",
+    "notes",
+]
+
 
 class Person(models.Model):
-    """A person (isik) in the programme; one row per person across the whole deployment."""
+    """A person (isik) in the programme; one row per person across the whole deployment.
+
+    Only the identity lives here (code, birth date, sex, names); everything else the case
+    file records about the person is on the Case, so that a case at another municipality
+    starts from the identity only."""
 
     class Language(models.TextChoices):
         ESTONIAN = "et", _("Estonian")
@@ -123,47 +174,6 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    registered_address = models.CharField(
-        _("registered address"),
-        max_length=300,
-        blank=True,
-        help_text=_("Address in the population register."),
-    )
-    actual_address = models.CharField(
-        _("actual address"),
-        max_length=300,
-        blank=True,
-        help_text=_("Where the person actually lives."),
-    )
-    language = models.CharField(
-        _("language"), max_length=10, choices=Language.choices, default=Language.ESTONIAN
-    )
-    disability_degree = models.CharField(
-        _("degree of disability"),
-        max_length=20,
-        choices=DisabilityDegree.choices,
-        default=DisabilityDegree.NONE,
-    )
-    disability_valid_from = models.DateField(_("disability valid from"), null=True, blank=True)
-    disability_valid_until = models.DateField(_("disability valid until"), null=True, blank=True)
-    work_ability = models.CharField(
-        _("work ability"),
-        max_length=20,
-        choices=WorkAbility.choices,
-        default=WorkAbility.NOT_ASSESSED,
-    )
-    work_ability_valid_from = models.DateField(_("work ability valid from"), null=True, blank=True)
-    work_ability_valid_until = models.DateField(
-        _("work ability valid until"), null=True, blank=True
-    )
-    earlier_assessments = models.TextField(
-        _("earlier assessments"),
-        blank=True,
-        help_text=_("E.g. care-need assessment, rehabilitation plan: what, when, valid until."),
-    )
-    notes = models.TextField(_("other information"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -177,18 +187,6 @@ class Person(models.Model):
                 violation_error_message=_(
                     "Enter the personal identification code or the reason the person has none."
                 ),
-            ),
-            models.CheckConstraint(
-                name="person_disability_dates_in_order",
-                condition=Q(disability_valid_until__isnull=True)
-                | Q(disability_valid_from__isnull=True)
-                | Q(disability_valid_until__gte=F("disability_valid_from")),
-            ),
-            models.CheckConstraint(
-                name="person_work_ability_dates_in_order",
-                condition=Q(work_ability_valid_until__isnull=True)
-                | Q(work_ability_valid_from__isnull=True)
-                | Q(work_ability_valid_until__gte=F("work_ability_valid_from")),
             ),
         ]
         indexes = [
@@ -230,21 +228,6 @@ class Person(models.Model):
                     )
                 }
             )
-        errors = {}
-        if (
-            self.disability_valid_from
-            and self.disability_valid_until
-            and (self.disability_valid_until < self.disability_valid_from)
-        ):
-            errors["disability_valid_until"] = _("The end of validity is before its start.")
-        if (
-            self.work_ability_valid_from
-            and self.work_ability_valid_until
-            and (self.work_ability_valid_until < self.work_ability_valid_from)
-        ):
-            errors["work_ability_valid_until"] = _("The end of validity is before its start.")
-        if errors:
-            raise ValidationError(errors)
 
     def age_on(self, day: date) -> int:
         return (
@@ -255,13 +238,16 @@ class Person(models.Model):
 
 
 class Relative(models.Model):
-    """The person's legal representative or a member of their household."""
+    """The person's legal representative or a member of their household, as one case file
+    recorded them."""
 
     class Kind(models.TextChoices):
         LEGAL_REPRESENTATIVE = "legal_representative", _("legal representative")
         HOUSEHOLD_MEMBER = "household_member", _("household member")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives")
+    # Kept with the case file that recorded it: another municipality's case of the same
+    # person never sees it.
+    case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="relatives")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     name = models.CharField(_("first and last name"), max_length=200)
     relation = models.CharField(_("relation to the person"), max_length=100, blank=True)
@@ -279,12 +265,68 @@ class Relative(models.Model):
         return self.name
 
 
+#: The case's field for each (occasion, respondent) of the quality-of-life survey; the
+#: values are those of assessments.models.QolOccasion and QolRespondent.
+QOL_OCCASIONS = ("entry", "year", "exit")
+QOL_RESPONDENTS = ("person", "specialist")
+QOL_FIELDS = {
+    (occasion, respondent): f"qol_{occasion}_{respondent}_on"
+    for occasion in QOL_OCCASIONS
+    for respondent in QOL_RESPONDENTS
+}
+
+
+class Citizenship(models.TextChoices):
+    ESTONIAN = "estonian", _("Estonian citizenship")
+    OTHER = "other", _("other")
+
+
+class IdDocument(models.TextChoices):
+    PASSPORT = "passport", _("passport")
+    ID_CARD = "id_card", _("ID card")
+    RESIDENCE_PERMIT = "residence_permit", _("residence permit")
+    NONE = "none", _("none")
+    OTHER = "other", _("other")
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", _("single")
+    COHABITING = "cohabiting", _("cohabiting")
+    MARRIED = "married", _("married")
+    DIVORCED = "divorced", _("divorced")
+    WIDOWED = "widowed", _("widowed")
+
+
+class InitialDecision(models.TextChoices):
+    """Handbook form A, 6.2: the case manager's decision after the initial assessment."""
+
+    REFER = "refer", _("needs immediate referral to another organisation, official or specialist")
+    SINGLE_SERVICE = "single_service", _(
+        "needs a single service, benefit or similar solution (fill in A1)"
+    )
+    CASE_MANAGEMENT = "case_management", _("needs case management (fill in A1 and A2)")
+
+
 class CaseState(models.TextChoices):
     NOTICED = "noticed", _("noticed")
     ENTERED = "entered", _("entered")
     ASSESSED = "assessed", _("assessed")
     PLANNED = "planned", _("planned / active")
     EXITED = "exited", _("exited")
+    CLOSED = "closed", _("closed: did not enter")
+
+
+#: States of a case file that is over: exited after entry, or closed without entering.
+ENDED_STATES = (CaseState.EXITED, CaseState.CLOSED)
+
+
+class ClosureReason(models.TextChoices):
+    """Why a noticed person did not enter the programme."""
+
+    DECLINED = "declined", _("did not enter: declined")
+    NOT_ELIGIBLE = "not_eligible", _("did not enter: not eligible")
+    UNREACHABLE = "unreachable", _("did not enter: could not be reached")
+    OTHER = "other", _("did not enter: other reason")
 
 
 class Case(models.Model):
@@ -309,14 +351,126 @@ class Case(models.Model):
         _("state"), max_length=20, choices=CaseState.choices, default=CaseState.NOTICED
     )
     noticed_on = models.DateField(_("noticed on"))
+    # The person's details as this case file recorded them (handbook form A, 1): they stay
+    # with this case; another municipality's case of the same person starts without them.
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    registered_address = models.CharField(
+        _("registered address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Address in the population register."),
+    )
+    actual_address = models.CharField(
+        _("actual address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the person actually lives."),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Person.Language.choices, default=Person.Language.ESTONIAN
+    )
+    disability_degree = models.CharField(
+        _("degree of disability"),
+        max_length=20,
+        choices=Person.DisabilityDegree.choices,
+        default=Person.DisabilityDegree.NONE,
+    )
+    disability_valid_from = models.DateField(_("disability valid from"), null=True, blank=True)
+    disability_valid_until = models.DateField(_("disability valid until"), null=True, blank=True)
+    work_ability = models.CharField(
+        _("work ability"),
+        max_length=20,
+        choices=Person.WorkAbility.choices,
+        default=Person.WorkAbility.NOT_ASSESSED,
+    )
+    work_ability_valid_from = models.DateField(_("work ability valid from"), null=True, blank=True)
+    work_ability_valid_until = models.DateField(
+        _("work ability valid until"), null=True, blank=True
+    )
+    earlier_assessments = models.TextField(
+        _("earlier assessments"),
+        blank=True,
+        help_text=_("E.g. care-need assessment, rehabilitation plan: what, when, valid until."),
+    )
+    notes = models.TextField(_("other information"), blank=True)
+    # Handbook form A, 1: what is recorded only when needed.
+    citizenship = models.CharField(
+        _("citizenship"), max_length=20, choices=Citizenship.choices, blank=True
+    )
+    citizenship_other = models.CharField(
+        _("other citizenship"), max_length=100, blank=True, help_text=_("Which country.")
+    )
+    id_document = models.CharField(
+        _("identity document"), max_length=20, choices=IdDocument.choices, blank=True
+    )
+    id_document_number = models.CharField(_("document number"), max_length=40, blank=True)
+    id_document_valid_until = models.DateField(_("document valid until"), null=True, blank=True)
+    marital_status = models.CharField(
+        _("marital status"), max_length=20, choices=MaritalStatus.choices, blank=True
+    )
+    incapacity_percent = models.PositiveSmallIntegerField(
+        _("percentage of incapacity for work"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    # Handbook form A, 3 and 6, and A1: the initial assessment and the decision after it.
+    initial_info_comment = models.TextField(_("case manager's comments"), blank=True)
+    initial_summary = models.TextField(_("description of the case"), blank=True)
+    problems_to_solve = models.TextField(_("problems that need solving"), blank=True)
+    initial_decision = models.CharField(
+        _("decision after the initial assessment"),
+        max_length=20,
+        choices=InitialDecision.choices,
+        blank=True,
+    )
+    legal_basis = models.TextField(_("legal basis of the case manager's actions"), blank=True)
+    a1_needs = models.TextField(_("needs"), blank=True)
     entry_date = models.DateField(_("entry date"), null=True, blank=True)
     exit_date = models.DateField(_("exit date"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, help_text=_("For a person who did not enter.")
+    )
+    closure_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    closure_note = models.TextField(_("closing note"), blank=True)
     # The seam for the assessments app: it calls services.record_assessment / record_plan.
     latest_assessment_date = models.DateField(_("latest assessment"), null=True, blank=True)
     latest_plan_date = models.DateField(_("latest plan"), null=True, blank=True)
     latest_review_date = models.DateField(_("latest review"), null=True, blank=True)
     latest_qol_survey_date = models.DateField(
         _("latest quality-of-life survey"), null=True, blank=True
+    )
+    base_linked_on = models.DateField(
+        _("linked with a base-support provider on"), null=True, blank=True
+    )
+    # Quality of life is surveyed at entry, after a year and at exit, each time answered by
+    # the person and, separately, by the base-support specialist (QOL_FIELDS).
+    qol_entry_person_on = models.DateField(
+        _("quality of life at entry, answered by the person"), null=True, blank=True
+    )
+    qol_entry_specialist_on = models.DateField(
+        _("quality of life at entry, answered by the base-support specialist"),
+        null=True,
+        blank=True,
+    )
+    qol_year_person_on = models.DateField(
+        _("quality of life after 12 months, answered by the person"), null=True, blank=True
+    )
+    qol_year_specialist_on = models.DateField(
+        _("quality of life after 12 months, answered by the base-support specialist"),
+        null=True,
+        blank=True,
+    )
+    qol_exit_person_on = models.DateField(
+        _("quality of life at exit, answered by the person"), null=True, blank=True
+    )
+    qol_exit_specialist_on = models.DateField(
+        _("quality of life at exit, answered by the base-support specialist"),
+        null=True,
+        blank=True,
     )
     history = HistoricalRecords()
 
@@ -330,7 +484,7 @@ class Case(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["person"],
-                condition=~Q(state=CaseState.EXITED),
+                condition=~Q(state__in=ENDED_STATES),
                 name="one_open_case_per_person",
                 violation_error_message=_("This person already has an open case file."),
             ),
@@ -342,9 +496,59 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 name="case_entered_states_have_entry_date",
-                condition=Q(state=CaseState.NOTICED)
-                | Q(entry_date__isnull=False)
-                | Q(state=CaseState.EXITED),
+                condition=Q(state__in=[CaseState.NOTICED, CaseState.CLOSED])
+                | Q(entry_date__isnull=False),
+            ),
+            # Only an entered participant exits: an exit date means an entry date, and
+            # the exited state means both.
+            models.CheckConstraint(
+                name="case_exit_only_after_entry",
+                condition=Q(exit_date__isnull=True)
+                | (Q(entry_date__isnull=False) & Q(state=CaseState.EXITED)),
+                violation_error_message=_("Only a person who has entered the programme can exit."),
+            ),
+            models.CheckConstraint(
+                name="case_exited_has_exit_date",
+                condition=~Q(state=CaseState.EXITED) | Q(exit_date__isnull=False),
+            ),
+            # A noticed person who does not enter is closed, never exited, and never has an
+            # entry date: no report counts them as a participant.
+            models.CheckConstraint(
+                name="case_closed_only_without_entry",
+                condition=~Q(state=CaseState.CLOSED)
+                | (
+                    Q(entry_date__isnull=True)
+                    & Q(closed_on__isnull=False)
+                    & ~Q(closure_reason="")
+                ),
+                violation_error_message=_(
+                    "Only a noticed person who has not entered can be closed without entering."
+                ),
+            ),
+            models.CheckConstraint(
+                name="case_closure_fields_only_when_closed",
+                condition=Q(state=CaseState.CLOSED)
+                | (Q(closed_on__isnull=True) & Q(closure_reason="")),
+            ),
+            models.CheckConstraint(
+                name="case_closed_not_before_noticed",
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("noticed_on")),
+            ),
+            models.CheckConstraint(
+                name="case_disability_dates_in_order",
+                condition=Q(disability_valid_until__isnull=True)
+                | Q(disability_valid_from__isnull=True)
+                | Q(disability_valid_until__gte=F("disability_valid_from")),
+            ),
+            models.CheckConstraint(
+                name="case_work_ability_dates_in_order",
+                condition=Q(work_ability_valid_until__isnull=True)
+                | Q(work_ability_valid_from__isnull=True)
+                | Q(work_ability_valid_until__gte=F("work_ability_valid_from")),
+            ),
+            models.CheckConstraint(
+                name="case_incapacity_percent_at_most_100",
+                condition=Q(incapacity_percent__isnull=True) | Q(incapacity_percent__lte=100),
             ),
         ]
         indexes = [models.Index(fields=["municipality", "state"], name="case_kov_state")]
@@ -352,9 +556,32 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.person}"
 
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if (
+            self.disability_valid_from
+            and self.disability_valid_until
+            and (self.disability_valid_until < self.disability_valid_from)
+        ):
+            errors["disability_valid_until"] = _("The end of validity is before its start.")
+        if (
+            self.work_ability_valid_from
+            and self.work_ability_valid_until
+            and (self.work_ability_valid_until < self.work_ability_valid_from)
+        ):
+            errors["work_ability_valid_until"] = _("The end of validity is before its start.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_open(self) -> bool:
-        return self.state != CaseState.EXITED
+        return self.state not in ENDED_STATES
+
+    @property
+    def has_entered(self) -> bool:
+        """A participant: entered the programme (and may have exited since)."""
+        return self.entry_date is not None
 
 
 class Noticing(models.Model):
@@ -569,12 +796,6 @@ class ExitQuestionnaire(models.Model):
     exit_date = models.DateField(_("exit date"))
     reason = models.CharField(_("reason for exit"), max_length=30, choices=Reason.choices)
     situation = models.CharField(_("situation at exit"), max_length=30, choices=Situation.choices)
-    qol_survey_on = models.DateField(
-        _("quality-of-life survey at exit"),
-        null=True,
-        blank=True,
-        help_text=_("Date of the quality-of-life survey done at exit, if one was done."),
-    )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
 
@@ -633,6 +854,77 @@ class NetworkMember(models.Model):
             )
 
 
+class InitialInformation(models.Model):
+    """Handbook form A, 3: further information about the person in one life domain, from
+    the person and from the network."""
+
+    class Domain(models.TextChoices):
+        ECONOMIC = "economic", _("economic coping and sources of income")
+        HOUSING = "housing", _("housing and living environment")
+        RELATIONS = "relations", _("relations with family and network members")
+        HEALTH = "health", _("health and lifestyle")
+        LEARNING_WORK = "learning_work", _("learning and working")
+        LEISURE = "leisure", _("leisure and hobbies")
+        OTHER = "other", _("other information")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="initial_information")
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    from_person = models.TextField(_("information from the person"), blank=True)
+    from_network = models.TextField(_("information from network members"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("initial information")
+        verbose_name_plural = _("initial information")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "domain"], name="initial_information_once_per_domain"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_domain_display()
+
+
+class InitialAction(models.Model):
+    """Handbook form A1: an activity or decision after the initial assessment, with its
+    schedule and who carries it out."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="initial_actions")
+    action = models.CharField(_("activity or decision"), max_length=300)
+    due_on = models.DateField(_("schedule"), null=True, blank=True)
+    performer = models.CharField(_("provider or who carries it out"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("initial assessment decision")
+        verbose_name_plural = _("initial assessment decisions")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+class ActionPlanItem(models.Model):
+    """Handbook form C: the case manager's action plan, a goal and a planned activity."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="action_plan")
+    goal = models.CharField(_("goal"), max_length=300)
+    activity = models.CharField(_("planned activity"), max_length=300)
+    due_on = models.DateField(_("schedule"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case manager's action plan item")
+        verbose_name_plural = _("case manager's action plan")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.activity
+
+
 class CaseActivity(models.Model):
     """Juhtumikorraldaja läbiviidud tegevus (handbook C1): a dated log line."""
 
@@ -655,9 +947,17 @@ class NetworkMeeting(models.Model):
     """Võrgustikukohtumine (handbook D1–D3): the plan and, afterwards, the minutes."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
+    number = models.PositiveIntegerField(_("meeting number"))
     goal = models.CharField(_("goal"), max_length=300)
+    chair = models.CharField(
+        _("chair"), max_length=200, help_text=_("Who leads the meeting and answers for it.")
+    )
+    chair_contact = models.CharField(_("chair's contact"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("time"))
-    place = models.CharField(_("place"), max_length=200)
+    ends_at = models.DateTimeField(_("planned end"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, help_text=_("Name of the institution."))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    preparation_notes = models.TextField(_("preparation comments"), blank=True)
     agenda = models.TextField(_("agenda"), blank=True, help_text=_("One item per line."))
     minutes_written_on = models.DateField(_("minutes written on"), null=True, blank=True)
     minutes_notes = models.TextField(_("minutes"), blank=True)
@@ -667,6 +967,14 @@ class NetworkMeeting(models.Model):
         verbose_name = _("network meeting")
         verbose_name_plural = _("network meetings")
         ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="meeting_number_per_case"),
+            models.CheckConstraint(
+                name="meeting_ends_after_it_starts",
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.goal
@@ -680,6 +988,10 @@ class MeetingInvitee(models.Model):
     )
     confirmed = models.BooleanField(_("confirmed"), default=False)
     attended = models.BooleanField(_("attended"), null=True)
+    # Handbook D2: when the invitee was notified and by whom; D3: why they did not attend.
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    notified_by = models.CharField(_("notified by"), max_length=200, blank=True)
+    absence_note = models.CharField(_("note on absence"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -693,6 +1005,10 @@ class AgendaItem(models.Model):
         NetworkMeeting, on_delete=models.CASCADE, related_name="agenda_items"
     )
     title = models.CharField(_("agenda item"), max_length=300)
+    schedule = models.CharField(
+        _("schedule"), max_length=20, blank=True, help_text=_("E.g. 10.00–10.20.")
+    )
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
     discussion = models.TextField(_("discussion"), blank=True)
 
     class Meta:
@@ -700,6 +1016,25 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PreparationTask(models.Model):
+    """Handbook D2: a task in preparing a network meeting, who does it and by when."""
+
+    meeting = models.ForeignKey(
+        NetworkMeeting, on_delete=models.CASCADE, related_name="preparation_tasks"
+    )
+    task = models.CharField(_("task"), max_length=300)
+    performer = models.CharField(_("carried out by"), max_length=200)
+    due_on = models.DateField(_("time"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("preparation task")
+        verbose_name_plural = _("preparation tasks")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.task
 
 
 class Decision(models.Model):

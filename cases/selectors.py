@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from accounts.permissions import CASE_ROLES, get_visible_or_404, scope
 
-from .models import Case, NetworkMeeting, Person
+from .models import ENDED_STATES, Case, NetworkMeeting, Person
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -41,3 +41,23 @@ def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
     for word in text.split():
         qs = qs.filter(Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word))
     return qs
+
+
+def person_history_window(case: Case) -> dict:
+    """History filters for the person's own records (personal data, relatives): only the
+    changes made while this was the person's current case file. Earlier and later changes
+    belong to their other case files, maybe in another municipality, and are not shown."""
+    exits = dict(
+        Case.history.filter(person_id=case.person_id, state__in=ENDED_STATES)
+        .order_by()
+        .values_list("id")
+        .annotate(at=Min("history_date"))
+    )
+    opened = case.history.aggregate(at=Min("history_date"))["at"]
+    window = {}
+    before = [at for pk, at in exits.items() if pk != case.pk and opened and at <= opened]
+    if before:
+        window["history_date__gt"] = max(before)
+    if case.pk in exits:
+        window["history_date__lte"] = exits[case.pk]
+    return window

@@ -5,7 +5,7 @@ with a translatable message (naming the form field it belongs to, when there is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -18,22 +18,34 @@ from tugi.errors import DomainError, validated_save
 
 from . import eligibility
 from .models import (
+    ENDED_STATES,
+    FORM_A_DETAILS,
+    INITIAL_ASSESSMENT_FIELDS,
     PERSON_DETAILS,
+    QOL_FIELDS,
+    ActionPlanItem,
     AgendaItem,
     Case,
     CaseActivity,
     CaseState,
+    ClosureReason,
     Decision,
     EligibilityCheck,
     EntryQuestionnaire,
     ExitQuestionnaire,
+    InitialAction,
+    InitialInformation,
     MeetingInvitee,
     NetworkMeeting,
     NetworkMember,
     Noticing,
     Person,
+    PreparationTask,
     Relative,
 )
+from .signals import case_exited
+
+DETAIL_FIELDS = frozenset(PERSON_DETAILS + FORM_A_DETAILS)
 
 
 class CaseError(DomainError):
@@ -63,6 +75,8 @@ def _lock(case: Case) -> Case:
 def _require_open(case: Case) -> None:
     if case.state == CaseState.EXITED:
         raise CaseError(_("The case file is closed: the person has exited."))
+    if case.state == CaseState.CLOSED:
+        raise CaseError(_("The case file is closed: the person did not enter."))
 
 
 def next_case_number(municipality: Municipality, year: int) -> str:
@@ -86,28 +100,10 @@ def _not_now() -> CaseError:
     )
 
 
-# Fields of a person on record that a new noticing may fill in when they are still empty
-# (or still at their default); the code, birth date, sex and names are never replaced.
-_FILLABLE = PERSON_DETAILS
-
-
-def _fill_blanks(known: Person, entered: Person) -> bool:
-    """Copy what was entered into the fields ``known`` has not filled in; True if any."""
-    changed = False
-    for name in _FILLABLE:
-        old, new = getattr(known, name), getattr(entered, name)
-        default = Person._meta.get_field(name).get_default()
-        if old in ("", None, default) and new not in ("", None, old):
-            setattr(known, name, new)
-            changed = True
-    return changed
-
-
 def _person_to_notice(person: Person, municipality: Municipality) -> Person:
     """The person the new case is for: the one already on record with the same isikukood
-    (its empty fields filled in from ``person``) or ``person`` itself, locked against a
-    second noticing at the same time. Refused while the person has an open case file."""
-    entered = person
+    (its identity kept as it is) or ``person`` itself, locked against a second noticing at
+    the same time. Refused while the person has an open case file."""
     if person.pk is None and person.isikukood:
         person = (
             Person.objects.select_for_update().filter(isikukood=person.isikukood).first() or person
@@ -115,13 +111,11 @@ def _person_to_notice(person: Person, municipality: Municipality) -> Person:
     elif person.pk is not None:
         Person.objects.select_for_update().filter(pk=person.pk).first()
     if person.pk is not None:
-        open_case = Case.objects.filter(person=person).exclude(state=CaseState.EXITED).first()
+        open_case = Case.objects.filter(person=person).exclude(state__in=ENDED_STATES).first()
         if open_case is not None and open_case.municipality_id == municipality.pk:
             raise OpenCaseError(open_case)
         if open_case is not None:
             raise _not_now()
-        if person is not entered and _fill_blanks(person, entered):
-            _save(person)
         return person
     try:
         # A person with this code noticed elsewhere at this very moment: the database
@@ -139,12 +133,19 @@ def _person_to_notice(person: Person, municipality: Municipality) -> Person:
 
 @transaction.atomic
 def notice(
-    *, person: Person, noticing: Noticing, municipality: Municipality, case_manager: User
+    *,
+    person: Person,
+    noticing: Noticing,
+    municipality: Municipality,
+    case_manager: User,
+    details: Mapping[str, object] | None = None,
 ) -> Case:
     """Record that someone noticed ``person`` needs help: opens a case in state "noticed".
 
     A person already on record (same isikukood, e.g. one who exited here or elsewhere) gets
-    the new case; refused while they have an open case file anywhere."""
+    the new case; refused while they have an open case file anywhere. The new case starts
+    from the person's identity and the ``details`` entered now (PERSON_DETAILS,
+    FORM_A_DETAILS): nothing an earlier case file recorded is carried over."""
     # Numbers are handed out one at a time per municipality.
     Municipality.objects.select_for_update().get(pk=municipality.pk)
     person = _person_to_notice(person, municipality)
@@ -163,6 +164,10 @@ def notice(
         number=next_case_number(municipality, noticing.noticed_on.year),
         noticed_on=noticing.noticed_on,
     )
+    for name, value in (details or {}).items():
+        if name not in DETAIL_FIELDS:
+            raise CaseError(_("Unknown detail of the person."))
+        setattr(case, name, value)
     try:
         with transaction.atomic():
             _save(case)
@@ -317,37 +322,91 @@ def record_review(*, case: Case, on: date) -> Case:
 
 
 @transaction.atomic
-def record_qol_survey(*, case: Case, on: date) -> Case:
-    """A quality-of-life survey was done (the assessments app records its content)."""
+def record_qol_survey(*, case: Case, on: date, occasion: str, respondent: str) -> Case:
+    """A quality-of-life survey was done (the assessments app records its content): clears
+    that occasion's deadline for that respondent. The exit survey may follow the exit."""
     case = _lock(case)
-    _require_entered(case, on)
+    field = QOL_FIELDS.get((occasion, respondent))
+    if field is None:
+        raise CaseError(_("Unknown survey occasion or respondent."))
+    if occasion == "exit" and case.state == CaseState.EXITED:
+        if on < case.entry_date:
+            raise CaseError(
+                _("The date is before the entry date (%(date)s).") % {"date": _d(case.entry_date)}
+            )
+    else:
+        _require_entered(case, on)
+    setattr(case, field, on)
     case.latest_qol_survey_date = max(filter(None, [case.latest_qol_survey_date, on]))
     _save(case)
     return case
 
 
 @transaction.atomic
+def record_base_link(*, case: Case, on: date) -> Case:
+    """The person was linked with a base-support provider (the assessments app keeps the
+    link): the first link clears the 30-day linking deadline."""
+    case = _lock(case)
+    _require_entered(case, on)
+    case.base_linked_on = min(filter(None, [case.base_linked_on, on]))
+    _save(case)
+    return case
+
+
+@transaction.atomic
 def exit_case(*, case: Case, questionnaire: ExitQuestionnaire) -> Case:
-    """Väljumine: needs the exit questionnaire; closes every open deadline of the case."""
+    """Väljumine of an entered participant: needs the exit questionnaire; closes every open
+    deadline of the case but the exit surveys, and (through :data:`signals.case_exited`)
+    ends the plan, its lines, the personal budget and the base-support link on the exit date.
+
+    A noticed person who never entered does not exit: :func:`close_without_entry`."""
     case = _lock(case)
     _require_open(case)
-    exit_date = questionnaire.exit_date
-    start = case.entry_date or case.noticed_on
-    if exit_date < start:
+    if case.entry_date is None:
         raise CaseError(
-            _("The exit date cannot be before the entry date (%(date)s).") % {"date": _d(start)},
+            _(
+                "Only a person who has entered the programme can exit. "
+                "Close the case file of a person who did not enter instead."
+            )
+        )
+    exit_date = questionnaire.exit_date
+    if exit_date < case.entry_date:
+        raise CaseError(
+            _("The exit date cannot be before the entry date (%(date)s).")
+            % {"date": _d(case.entry_date)},
             field="exit_date",
         )
-    if questionnaire.qol_survey_on and questionnaire.qol_survey_on < start:
-        raise CaseError(_("The survey date is before the entry date."), field="qol_survey_on")
     questionnaire.case = case
     _save(questionnaire)
     case.exit_date = exit_date
     case.state = CaseState.EXITED
-    if questionnaire.qol_survey_on:
-        case.latest_qol_survey_date = max(
-            filter(None, [case.latest_qol_survey_date, questionnaire.qol_survey_on])
+    _save(case)
+    case_exited.send(sender=Case, case=case, exit_date=exit_date)
+    return case
+
+
+@transaction.atomic
+def close_without_entry(*, case: Case, on: date, reason: str, note: str = "") -> Case:
+    """A noticed person who does not enter: the case file is closed with the reason. The
+    person never becomes a participant: no entry or exit date, in no report."""
+    case = _lock(case)
+    _require_open(case)
+    if case.state != CaseState.NOTICED or case.entry_date is not None:
+        raise CaseError(
+            _("The person has entered the programme: record the exit with the exit questionnaire.")
         )
+    if reason not in ClosureReason.values:
+        raise CaseError(_("Choose the reason the person did not enter."), field="reason")
+    if on < case.noticed_on:
+        raise CaseError(
+            _("The closing date cannot be before the date noticed (%(date)s).")
+            % {"date": _d(case.noticed_on)},
+            field="on",
+        )
+    case.state = CaseState.CLOSED
+    case.closed_on = on
+    case.closure_reason = reason
+    case.closure_note = note.strip()
     _save(case)
     return case
 
@@ -355,9 +414,13 @@ def exit_case(*, case: Case, questionnaire: ExitQuestionnaire) -> Case:
 @transaction.atomic
 def update_person(*, case: Case, person: Person) -> Person:
     """Personal data are changed through the person's open case file only: after exit the
-    person may be in another municipality's care, and their data are no longer ours."""
+    person may be in another municipality's care, and their data are no longer ours. The
+    identity is saved on the person, the details on this case file only."""
     _require_open(case)
+    if person.pk != case.person_id:
+        raise CaseError(_("The person is not this case file's person."))
     _save(person)
+    _save(case)
     return person
 
 
@@ -373,13 +436,15 @@ def update_noticing(*, noticing: Noticing) -> Noticing:
 
 
 @transaction.atomic
-def add_record(*, case: Case, record: NetworkMember | CaseActivity | Relative):
-    """Add a network member, an activity or a relative to an open case file."""
+def add_record(
+    *,
+    case: Case,
+    record: NetworkMember | CaseActivity | Relative | InitialAction | ActionPlanItem,
+):
+    """Add a network member, an activity, a relative, an A1 decision row or an item of the
+    case manager's action plan (C) to an open case file."""
     _require_open(case)
-    if isinstance(record, Relative):
-        record.person = case.person
-    else:
-        record.case = case
+    record.case = case
     _save(record)
     return record
 
@@ -392,8 +457,13 @@ def plan_meeting(
     members: Iterable[NetworkMember],
     other_invitees: Iterable[str] = (),
 ) -> NetworkMeeting:
+    case = _lock(case)  # meetings are numbered one at a time per case file
     _require_open(case)
+    if meeting.ends_at and meeting.ends_at <= meeting.starts_at:
+        raise CaseError(_("The meeting must end after it starts."), field="ends_at")
     meeting.case = case
+    last = case.meetings.order_by("-number").values_list("number", flat=True).first()
+    meeting.number = (last or 0) + 1
     _save(meeting)
     for member in members:
         if member.case_id != case.pk:
@@ -408,6 +478,85 @@ def plan_meeting(
     return meeting
 
 
+def _meeting_open(meeting: NetworkMeeting) -> NetworkMeeting:
+    meeting = NetworkMeeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    _require_open(meeting.case)
+    return meeting
+
+
+@transaction.atomic
+def add_agenda_item(*, meeting: NetworkMeeting, item: AgendaItem) -> AgendaItem:
+    """D1/D3: an agenda item with its schedule and speaker."""
+    meeting = _meeting_open(meeting)
+    item.meeting = meeting
+    _save(item)
+    return item
+
+
+@transaction.atomic
+def set_speaker(*, item: AgendaItem, speaker: str, schedule: str = "") -> AgendaItem:
+    _meeting_open(item.meeting)
+    item.speaker = speaker.strip()
+    item.schedule = schedule.strip()
+    _save(item)
+    return item
+
+
+@transaction.atomic
+def record_notification(
+    *, invitee: MeetingInvitee, notified_on: date, notified_by: str, confirmed: bool
+) -> MeetingInvitee:
+    """D2: when an invitee was told about the meeting, by whom, and whether they confirmed."""
+    meeting = _meeting_open(invitee.meeting)
+    if notified_on > meeting.starts_at.date():
+        raise CaseError(
+            _("The notice cannot be given after the meeting."), field="notified_on"
+        )
+    invitee.notified_on = notified_on
+    invitee.notified_by = notified_by.strip()[:200]
+    invitee.confirmed = confirmed
+    invitee.save(update_fields=["notified_on", "notified_by", "confirmed"])
+    return invitee
+
+
+@transaction.atomic
+def add_preparation_task(*, meeting: NetworkMeeting, task: PreparationTask) -> PreparationTask:
+    """D2: a task in preparing the meeting."""
+    meeting = _meeting_open(meeting)
+    if task.due_on and task.due_on > meeting.starts_at.date():
+        raise CaseError(_("Preparation must be done by the meeting."), field="due_on")
+    task.meeting = meeting
+    _save(task)
+    return task
+
+
+@transaction.atomic
+def save_initial_assessment(
+    *, case: Case, fields: Mapping[str, object], domains: Mapping[str, tuple[str, str]]
+) -> Case:
+    """Handbook form A, 3 and 6 with A1's decision: per-domain information from the person
+    and from the network, the summary, the decision after the initial assessment, the
+    needs and the legal basis."""
+    case = _lock(case)
+    _require_open(case)
+    for name, value in fields.items():
+        if name not in INITIAL_ASSESSMENT_FIELDS:
+            raise CaseError(_("Unknown field of the initial assessment."))
+        setattr(case, name, value)
+    _save(case)
+    for domain, (from_person, from_network) in domains.items():
+        if domain not in InitialInformation.Domain.values:
+            raise CaseError(_("Unknown domain."))
+        info = InitialInformation.objects.filter(case=case, domain=domain).first()
+        if info is None:
+            if not (from_person.strip() or from_network.strip()):
+                continue
+            info = InitialInformation(case=case, domain=domain)
+        info.from_person, info.from_network = from_person.strip(), from_network.strip()
+        _save(info)
+    return case
+
+
 @transaction.atomic
 def record_minutes(
     *,
@@ -418,8 +567,7 @@ def record_minutes(
     notes: str,
 ) -> NetworkMeeting:
     """Protokoll: who was there (the rest of the invitees were absent) and what was discussed."""
-    meeting = NetworkMeeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
-    _require_open(meeting.case)
+    meeting = _meeting_open(meeting)
     if written_on < meeting.starts_at.date():
         raise CaseError(_("The minutes cannot be written before the meeting."), field="written_on")
     attended, confirmed = set(attended), set(confirmed)

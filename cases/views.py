@@ -6,7 +6,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Min
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,31 +16,42 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import get_visible_or_404, role_required
-from accounts.services import log_access
+from accounts.services import log_access, log_cases
+from tugi.errors import DomainError
 
 from . import deadlines, selectors, services
 from .forms import (
+    ActionPlanItemForm,
     ActivityForm,
+    AgendaItemForm,
+    CaseDetailsForm,
     CaseFilterForm,
+    CloseForm,
     DecisionForm,
     EligibilityForm,
     EntryForm,
     ExitForm,
+    InitialActionForm,
+    InitialAssessmentForm,
     MeetingForm,
     MinutesForm,
     NetworkMemberForm,
     NoticePersonForm,
     NoticingEditForm,
     NoticingForm,
+    NotificationForm,
     PersonForm,
+    PreparationTaskForm,
     RelativeForm,
 )
 from .models import (
-    Case,
-    CaseState,
+    INITIAL_ASSESSMENT_FIELDS,
+    ActionPlanItem,
     Decision,
     EntryQuestionnaire,
     ExitQuestionnaire,
+    InitialAction,
+    InitialInformation,
     NetworkMeeting,
     NetworkMember,
     Noticing,
@@ -83,11 +93,13 @@ def home(request):
     mine, cases = _deadline_scope(request)
     today = _today()
     urgent = deadlines.urgent(deadlines.deadlines_for(cases, today), today)
+    page = Paginator(urgent, DEADLINES_PAGE).get_page(request.GET.get("page"))
+    log_cases(request=request, cases=[d.case for d in page])
     return render(
         request,
         "cases/home.html",
         {
-            "deadlines": Paginator(urgent, DEADLINES_PAGE).get_page(request.GET.get("page")),
+            "deadlines": page,
             "mine": mine,
             "today": today,
             "query": _query_without(request, "page"),
@@ -128,6 +140,7 @@ def deadline_list(request):
         }
         for param, (title, items) in lists.items()
     ]
+    log_cases(request=request, cases=[d.case for group in groups for d in group["page"]])
     return render(request, "cases/deadlines.html", {"groups": groups, "mine": mine, "today": today})
 
 
@@ -148,6 +161,7 @@ def person_list(request):
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     today = _today()
     rows = [(case, deadlines.next_deadline(case, today)) for case in page]
+    log_cases(request=request, cases=page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -161,6 +175,7 @@ def person_list(request):
 def notice(request):
     municipality = request.user.municipality
     person_form = NoticePersonForm(request.POST or None, prefix="person")
+    details_form = CaseDetailsForm(request.POST or None, prefix="person")
     noticing_form = NoticingForm(
         request.POST or None,
         municipality=municipality,
@@ -171,16 +186,21 @@ def notice(request):
         },
     )
     open_case = None
-    if request.method == "POST" and person_form.is_valid() and noticing_form.is_valid():
+    valid = [form.is_valid() for form in (person_form, details_form, noticing_form)]
+    if request.method == "POST" and all(valid):
         try:
             case = services.notice(
                 person=person_form.instance,
                 noticing=noticing_form.instance,
                 municipality=municipality,
                 case_manager=noticing_form.cleaned_data["case_manager"],
+                details={name: details_form.cleaned_data[name] for name in details_form.fields},
             )
         except CaseError as error:
-            target = person_form if error.field in person_form.fields else noticing_form
+            target = noticing_form
+            for form in (person_form, details_form):
+                if error.field in form.fields:
+                    target = form
             _fail(target, error)
             if isinstance(error, OpenCaseError):
                 open_case = error.case
@@ -190,7 +210,12 @@ def notice(request):
     return render(
         request,
         "cases/notice.html",
-        {"person_form": person_form, "noticing_form": noticing_form, "open_case": open_case},
+        {
+            "person_form": person_form,
+            "details_form": details_form,
+            "noticing_form": noticing_form,
+            "open_case": open_case,
+        },
     )
 
 
@@ -215,9 +240,12 @@ def case_detail(request, pk):
             "checks": case.eligibility_checks.select_related("checked_by"),
             "entry": getattr(case, "entry_questionnaire", None),
             "exit": getattr(case, "exit_questionnaire", None),
-            "relatives": person.relatives.all(),
+            "relatives": case.relatives.all(),
             "network": case.network.all(),
             "activities": case.activities.all(),
+            "initial_information": case.initial_information.all(),
+            "initial_actions": case.initial_actions.all(),
+            "action_plan": case.action_plan.all(),
             "meetings": case.meetings.prefetch_related("decisions"),
             "other_cases": selectors.cases_for(request.user)
             .filter(person=person)
@@ -245,49 +273,30 @@ def _shown(field, value):
     return value
 
 
-def _person_window(case) -> dict:
-    """History filters for the person's own records (personal data, relatives): only the
-    changes made while this was the person's current case file. Earlier and later changes
-    belong to their other case files, maybe in another municipality, and are not shown."""
-    exits = dict(
-        Case.history.filter(person_id=case.person_id, state=CaseState.EXITED)
-        .order_by()
-        .values_list("id")
-        .annotate(at=Min("history_date"))
-    )
-    opened = case.history.aggregate(at=Min("history_date"))["at"]
-    window = {}
-    before = [at for pk, at in exits.items() if pk != case.pk and opened and at <= opened]
-    if before:
-        window["history_date__gt"] = max(before)
-    if case.pk in exits:
-        window["history_date__lte"] = exits[case.pk]
-    return window
-
-
 def _history(case) -> list[dict]:
     """Every change of the case file and, while it is the person's current one, of the
     person: who, when, which fields from what to what.
 
     One query per kind of record, however long the history: each record is compared with the
     record before it of the same object, found in the same ordered rows (not with
-    ``prev_record``, a query per row). The person's own records are read from their start, so
-    the first change inside the window still shows what it changed."""
-    window = _person_window(case)
+    ``prev_record``, a query per row). The person's own record is read from its start, so the
+    first change inside the window still shows what it changed."""
+    window = selectors.person_history_window(case)
     since = window.pop("history_date__gt", None)
-    personal = [  # the person's own records: only the changes inside the window are shown
-        case.person.history.filter(**window),
-        Relative.history.filter(person_id=case.person_id, **window),
-    ]
+    personal = [case.person.history.filter(**window)]  # only the changes inside the window are shown
     sources = [
         *personal,
         case.history.all(),
+        Relative.history.filter(case_id=case.pk),
         Noticing.history.filter(case_id=case.pk),
         EntryQuestionnaire.history.filter(case_id=case.pk),
         ExitQuestionnaire.history.filter(case_id=case.pk),
         NetworkMember.history.filter(case_id=case.pk),
         NetworkMeeting.history.filter(case_id=case.pk),
         Decision.history.filter(meeting__case_id=case.pk),
+        InitialInformation.history.filter(case_id=case.pk),
+        InitialAction.history.filter(case_id=case.pk),
+        ActionPlanItem.history.filter(case_id=case.pk),
     ]
     person = case.person
     rows = []
@@ -332,15 +341,23 @@ def _form_page(request, case, form, title, template="cases/form.html", **extra):
 def person_edit(request, pk):
     case = _case(request, pk)
     form = PersonForm(request.POST or None, instance=case.person)
-    if request.method == "POST" and form.is_valid():
+    details = CaseDetailsForm(request.POST or None, instance=case)
+    if request.method == "POST" and all([form.is_valid(), details.is_valid()]):
         try:
             services.update_person(case=case, person=form.instance)
         except CaseError as error:
-            _fail(form, error)
+            _fail(details if error.field in details.fields else form, error)
         else:
             messages.success(request, _("Personal data saved."))
             return redirect("cases:case_detail", pk=case.pk)
-    return _form_page(request, case, form, _("Personal data"))
+    return _form_page(
+        request,
+        case,
+        form,
+        _("Personal data"),
+        extra_form=details,
+        extra_title=_("Recorded in this case file"),
+    )
 
 
 @staff_only
@@ -407,6 +424,50 @@ def activity_add(request, pk):
 
 
 @staff_only
+def initial_assessment(request, pk):
+    """Handbook form A, 3 and 6 with A1: initial information per domain and the decision."""
+    case = _case(request, pk)
+    form = InitialAssessmentForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_initial_assessment(
+                case=case,
+                fields={name: form.cleaned_data[name] for name in INITIAL_ASSESSMENT_FIELDS},
+                domains=form.domains(),
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("Initial assessment saved."))
+            return redirect(reverse("cases:case_detail", kwargs={"pk": case.pk}) + "#initial")
+    return _form_page(request, case, form, _("Initial information and assessment decision"))
+
+
+@staff_only
+def initial_action_add(request, pk):
+    return _add_record(
+        request,
+        pk,
+        InitialActionForm,
+        _("Add an activity or decision (A1)"),
+        _("Saved."),
+        "#initial",
+    )
+
+
+@staff_only
+def action_plan_add(request, pk):
+    return _add_record(
+        request,
+        pk,
+        ActionPlanItemForm,
+        _("Add to the case manager's action plan (C)"),
+        _("Saved."),
+        "#activities",
+    )
+
+
+@staff_only
 def eligibility(request, pk):
     case = _case(request, pk)
     form = EligibilityForm(request.POST or None, initial={"entry_date": _today()})
@@ -445,8 +506,8 @@ def entry(request, pk):
         "filled_on": _today(),
         "consent_given_on": _today(),
         "cooperation_agreement_signed_on": _today(),
-        "disability_degree": case.person.disability_degree,
-        "work_ability": case.person.work_ability,
+        "disability_degree": case.disability_degree,
+        "work_ability": case.work_ability,
         "signer_name": case.person.full_name,
     }
     form = EntryForm(request.POST or None, initial=initial)
@@ -466,11 +527,13 @@ def entry(request, pk):
 @staff_only
 def exit_view(request, pk):
     case = _case(request, pk)
+    if case.is_open and case.entry_date is None:
+        return redirect("cases:close", pk=case.pk)
     form = ExitForm(request.POST or None, initial={"exit_date": _today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.exit_case(case=case, questionnaire=form.instance)
-        except CaseError as error:
+        except DomainError as error:  # the plan's refusal (assessments) as well as ours
             _fail(form, error)
         else:
             messages.success(
@@ -478,6 +541,27 @@ def exit_view(request, pk):
             )
             return redirect("cases:case_detail", pk=case.pk)
     return _form_page(request, case, form, _("Exit questionnaire"), "cases/exit.html")
+
+
+@staff_only
+def close_view(request, pk):
+    """Closing the case file of a noticed person who did not enter (not an exit)."""
+    case = _case(request, pk)
+    form = CloseForm(request.POST or None, initial={"on": _today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.close_without_entry(
+                case=case, on=data["on"], reason=data["reason"], note=data["note"]
+            )
+        except CaseError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, _("The case file is closed: the person did not enter."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return _form_page(
+        request, case, form, _("Close: the person did not enter"), "cases/close.html"
+    )
 
 
 @staff_only
@@ -516,6 +600,12 @@ def meeting_detail(request, pk, meeting_pk):
         },
     )
     decision_form = DecisionForm(prefix="decision")
+    agenda_form = AgendaItemForm(prefix="agenda")
+    notify_form = NotificationForm(
+        prefix="notify", meeting=meeting, initial={"notified_on": _today(), "notified_by": request.user}
+    )
+    task_form = PreparationTaskForm(prefix="task")
+    done = None
     if request.method == "POST" and "minutes-written_on" in request.POST:
         minutes_form = MinutesForm(request.POST, meeting=meeting, prefix="minutes")
         if minutes_form.is_valid():
@@ -531,8 +621,40 @@ def meeting_detail(request, pk, meeting_pk):
             except CaseError as error:
                 _fail(minutes_form, error)
             else:
-                messages.success(request, _("Minutes saved."))
-                return redirect("cases:meeting_detail", pk=case.pk, meeting_pk=meeting.pk)
+                done = _("Minutes saved.")
+    elif request.method == "POST" and "agenda-title" in request.POST:
+        agenda_form = AgendaItemForm(request.POST, prefix="agenda")
+        if agenda_form.is_valid():
+            try:
+                services.add_agenda_item(meeting=meeting, item=agenda_form.instance)
+            except CaseError as error:
+                _fail(agenda_form, error)
+            else:
+                done = _("Agenda item added.")
+    elif request.method == "POST" and "notify-invitee" in request.POST:
+        notify_form = NotificationForm(request.POST, prefix="notify", meeting=meeting)
+        if notify_form.is_valid():
+            data = notify_form.cleaned_data
+            try:
+                services.record_notification(
+                    invitee=data["invitee"],
+                    notified_on=data["notified_on"],
+                    notified_by=data["notified_by"],
+                    confirmed=data["confirmed"],
+                )
+            except CaseError as error:
+                _fail(notify_form, error)
+            else:
+                done = _("Notification recorded.")
+    elif request.method == "POST" and "task-task" in request.POST:
+        task_form = PreparationTaskForm(request.POST, prefix="task")
+        if task_form.is_valid():
+            try:
+                services.add_preparation_task(meeting=meeting, task=task_form.instance)
+            except CaseError as error:
+                _fail(task_form, error)
+            else:
+                done = _("Preparation task added.")
     elif request.method == "POST":
         decision_form = DecisionForm(request.POST, prefix="decision")
         if decision_form.is_valid():
@@ -541,8 +663,10 @@ def meeting_detail(request, pk, meeting_pk):
             except CaseError as error:
                 _fail(decision_form, error)
             else:
-                messages.success(request, _("Decision added."))
-                return redirect("cases:meeting_detail", pk=case.pk, meeting_pk=meeting.pk)
+                done = _("Decision added.")
+    if done:
+        messages.success(request, done)
+        return redirect("cases:meeting_detail", pk=case.pk, meeting_pk=meeting.pk)
     return render(
         request,
         "cases/meeting_detail.html",
@@ -551,8 +675,12 @@ def meeting_detail(request, pk, meeting_pk):
             "meeting": meeting,
             "invitees": invitees,
             "decisions": meeting.decisions.all(),
+            "tasks": meeting.preparation_tasks.all(),
             "minutes_form": minutes_form,
             "decision_form": decision_form,
+            "agenda_form": agenda_form,
+            "notify_form": notify_form,
+            "task_form": task_form,
         },
     )
 

@@ -31,7 +31,16 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # Ours, from reference data up to reports: an app imports only apps listed before it.
 # They come first so that their Estonian wording wins over Django's own catalogues.
-LOCAL_APPS = ["accounts", "components", "providers", "cases", "assessments", "billing", "reporting"]
+LOCAL_APPS = [
+    "accounts",
+    "components",
+    "providers",
+    "cases",
+    "assessments",
+    "billing",
+    "archive",
+    "reporting",
+]
 INSTALLED_APPS = LOCAL_APPS + [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -209,12 +218,35 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "staticfiles")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+EVIDENCE_ROOT = env.path("EVIDENCE_ROOT", default=VAR_DIR / "evidence")
+#: The largest signed document (scan or container) a user may upload.
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_MB", default=15) * 1024 * 1024
+#: How long a case file is kept after it ends (exit, or closing without entry), in months.
+#: Default 7 years: the attendance sheets and the rest of the file are the source documents
+#: of the invoices, and the Accounting Act (raamatupidamise seadus § 12) keeps those 7 years.
+#: Storage limitation (GDPR art. 5(1)(e)) asks for no longer than needed: the KOV decides
+#: the period in its records schedule (dokumentide loetelu) and sets it here.
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=84)
+#: Days between the dry run that lists a case file and the run that may remove it.
+RETENTION_NOTICE_DAYS = env.int("RETENTION_NOTICE_DAYS", default=28)
 STORAGES = {
     # Generated reports and documents: never served by URL, only through views
     # that check the user's rights.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    },
+    # Signed documents of case files (archive app): private like "default", served only
+    # through the download view's permission check. With more than one web or worker
+    # machine, point it at an S3-compatible bucket (django-storages; see docs/case-file.md).
+    "evidence": {
+        "BACKEND": env.str(
+            "EVIDENCE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env.json(
+            "EVIDENCE_STORAGE_OPTIONS",
+            default={"location": str(EVIDENCE_ROOT), "base_url": None},
+        ),
     },
     "staticfiles": {
         "BACKEND": env.str(
@@ -268,6 +300,12 @@ CELERY_BEAT_SCHEDULE = {
     "report-jobs-sweep": {
         "task": "reporting.tasks.sweep_report_jobs",
         "schedule": crontab(minute="*/15"),
+    },
+    # Retention of closed case files (archive.retention): on the 1st of each month, remove
+    # what an earlier dry run listed, then list what is now due (docs/case-file.md).
+    "monthly-retention": {
+        "task": "archive.tasks.retention_monthly",
+        "schedule": crontab(day_of_month=1, hour=3, minute=30),
     },
 }
 

@@ -15,6 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT  # noqa: F405
+STORAGES["evidence"]["OPTIONS"]["location"] = str(VAR_DIR / "test-evidence")  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 WHITENOISE_USE_FINDERS = True

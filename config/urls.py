@@ -20,6 +20,7 @@ urlpatterns = [
     path("components/", include("components.urls")),
     path("providers/", include("providers.urls")),
     path("billing/", include("billing.urls")),
+    path("documents/", include("archive.urls")),
     path("reports/", include("reporting.urls")),
     # One login page for everyone, the admin site included (lock-out and all).
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),

@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cases import deadlines
-from cases.models import Case, NetworkMeeting, NetworkMember
+from cases.models import Case, InitialDecision, NetworkMeeting, NetworkMember
 
 
 def plan_sections(case: Case) -> dict:
@@ -48,8 +48,8 @@ def plan_sections(case: Case) -> dict:
                 "title": f"{capfirst(plan.get_kind_display())} ({_('version')} {plan.version})",
                 "date": plan.agreed_on,
                 "problems": plan.assessment.summary if plan.assessment_id else "",
-                "resources": "",
-                "obstacles": "",
+                "resources": plan.resources,
+                "obstacles": plan.obstacles,
                 "rows": rows,
             }
         )
@@ -117,6 +117,7 @@ def meeting_context(meeting: NetworkMeeting) -> dict:
         "agenda_items": list(meeting.agenda_items.all()),
         "agenda_lines": [line.strip() for line in meeting.agenda.splitlines() if line.strip()],
         "decisions": list(meeting.decisions.all()),
+        "tasks": list(meeting.preparation_tasks.all()),
     }
 
 
@@ -132,7 +133,7 @@ def case_form_context(case: Case, *, today: date | None = None) -> dict:
         **header(case, title=_("Case documentation form"), today=today),
         "case": case,
         "subject": person,
-        "relatives": list(person.relatives.all()),
+        "relatives": list(case.relatives.all()),
         "noticing": getattr(case, "noticing", None),
         "checks": list(case.eligibility_checks.select_related("checked_by").order_by("checked_at")),
         "entry": entry,
@@ -141,6 +142,13 @@ def case_form_context(case: Case, *, today: date | None = None) -> dict:
         "formal": [m for m in network if m.kind == NetworkMember.Kind.FORMAL],
         "planned": open_deadlines,
         "activities": list(case.activities.order_by("on", "pk")),
+        "initial_information": list(case.initial_information.all()),
+        "initial_actions": list(case.initial_actions.all()),
+        "initial_decisions": [
+            {"label": label, "chosen": value == case.initial_decision}
+            for value, label in InitialDecision.choices
+        ],
+        "action_plan": list(case.action_plan.all()),
         "meetings": [meeting_context(meeting) for meeting in meetings],
         **plan_sections(case),
         "signatures": signatures_person_and_manager(case),

@@ -30,6 +30,7 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
 }
 
 
@@ -44,8 +45,12 @@ class ReportKind:
     #: For ``scope="subject"``: the subject's model as ``"app_label.ModelName"``.
     subject_model: str = ""
     #: Does the file hold personal data? Each download of such a file that is not about one
-    #: record (a month's list of people) writes an access-log row about the job itself.
+    #: record (a month's list of people) is access-logged: one row per person it lists
+    #: (``listed_people``), else one row about the job itself.
     personal_data: bool = True
+    #: ``listed_people(job) -> QuerySet[Person]``: whom a file of this kind lists, read with
+    #: the same selector the generator uses.
+    listed_people: Callable | None = None
 
     @property
     def content_type(self) -> str:
@@ -64,6 +69,7 @@ def report_kind(
     scope: Scope,
     subject_model: str = "",
     personal_data: bool = True,
+    listed_people: Callable | None = None,
 ) -> Callable[[Generator], Generator]:
     """Register the decorated ``generate(job, *, out: BinaryIO, progress) -> filename``.
 
@@ -78,7 +84,15 @@ def report_kind(
         if code in _KINDS and _KINDS[code].generate is not generate:
             raise ValueError(f"Report kind {code!r} is registered twice")
         _KINDS[code] = ReportKind(
-            code, label, extension, frozenset(roles), scope, generate, subject_model, personal_data
+            code,
+            label,
+            extension,
+            frozenset(roles),
+            scope,
+            generate,
+            subject_model,
+            personal_data,
+            listed_people,
         )
         return generate
 

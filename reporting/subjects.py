@@ -46,3 +46,12 @@ def subject_for(user, subject_model: str, pk) -> tuple[Model, Municipality]:
     if loader is None or not str(pk or "").isdigit():
         raise Http404
     return loader(user, int(pk))
+
+
+def person_of(subject: Model) -> Model | None:
+    """Whose data a document about ``subject`` holds: the person, or the person of the case
+    file that the subject (a case file, meeting, assessment, plan, attachment) belongs to."""
+    if subject._meta.label == "cases.Person":
+        return subject
+    case = subject if subject._meta.label == "cases.Case" else getattr(subject, "case", None)
+    return getattr(case, "person", None)

@@ -22,7 +22,7 @@ from accounts.permissions import (
     role_required,
     visible_municipalities,
 )
-from accounts.services import log_access
+from accounts.services import log_access, log_people
 from tugi import workdays
 from tugi.forms import month_param
 
@@ -31,7 +31,7 @@ from . import selectors, services
 from .forms import JobFilterForm, ReportRequestForm
 from .models import Reminder
 from .registry import get_kind
-from .subjects import subject_for
+from .subjects import person_of, subject_for
 
 PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 20
@@ -105,21 +105,30 @@ def download(request, pk):
         handle = job.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    kind = job.report_kind
     if job.subject_id and (subject := job.subject) is not None:
         log_access(
             request=request,
             subject=subject,
             municipality=job.municipality,
             action=AccessLog.Action.DOWNLOAD,
+            person=person_of(subject),
         )
-    elif not job.subject_id and job.report_kind.personal_data:
-        # A list of many people (e.g. the month's participants): the row names the report
-        # (kind, municipality, month) in the site's language, whoever's UI downloaded it.
+    elif not job.subject_id and kind.personal_data:
+        # A list of many people (e.g. the month's participants): one row names the report
+        # (kind, municipality, month) in the site's language, whoever's UI downloaded it...
         with translation.override(settings.LANGUAGE_CODE):
             log_access(
                 request=request,
                 subject=job,
                 municipality=job.municipality,
+                action=AccessLog.Action.DOWNLOAD,
+            )
+        # ...and one row per person it lists, for each person's access report.
+        if kind.listed_people:
+            log_people(
+                request=request,
+                people=((person, job.municipality_id) for person in kind.listed_people(job)),
                 action=AccessLog.Action.DOWNLOAD,
             )
     return FileResponse(

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-ALL_APPS="accounts components providers cases assessments billing reporting"
+ALL_APPS="accounts components providers cases assessments billing archive reporting"
 APPS=${*:-$ALL_APPS}
 if [ $# -eq 0 ]; then
   ignores=()

@@ -14,12 +14,25 @@ from tugi import workdays
 from tugi.exports import csv_writer
 
 
+def listed(job):
+    """Everyone the month's access log names."""
+    from cases.models import Person
+
+    entries = AccessLog.objects.filter(
+        municipality=job.municipality,
+        at__date__gte=job.month,
+        at__date__lte=workdays.month_end(job.month),
+    )
+    return Person.objects.filter(pk__in=entries.values("person_id"))
+
+
 @report_kind(
     "access_log",
     label=gettext_lazy("Access log of the month"),
     extension="csv",
     roles=frozenset({Role.COORDINATOR, Role.ADMIN}),
     scope="municipality_month",
+    listed_people=listed,
 )
 def generate(job, *, out, progress) -> str:
     progress(10, _("Reading the access log"))

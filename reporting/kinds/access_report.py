@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import AccessLog, Role
 from cases.models import Case, EntryQuestionnaire, ExitQuestionnaire, NetworkMeeting, Person
+from cases.selectors import person_history_window
 from reporting.case_documents import header, load_case
 from reporting.registry import report_kind
 from tugi.documents import render_pdf
@@ -24,11 +25,15 @@ CHANGE_TYPES = {
 
 
 def access_entries(case: Case):
-    """Access-log rows about the person, this case file or its meetings, in this municipality."""
+    """Every access-log row about the person in this municipality: views of their pages and
+    of lists that showed them, downloads of their documents (case file, meetings, plans,
+    assessments, attachments) and of files that listed them. Another municipality's rows
+    stay with that municipality."""
     types = ContentType.objects.get_for_models(Person, Case, NetworkMeeting)
     meetings = list(case.meetings.values_list("pk", flat=True))
     about = (
-        Q(subject_type=types[Person], subject_id=case.person_id)
+        Q(person_id=case.person_id)
+        | Q(subject_type=types[Person], subject_id=case.person_id)
         | Q(subject_type=types[Case], subject_id=case.pk)
         | Q(subject_type=types[NetworkMeeting], subject_id__in=meetings)
     )
@@ -51,9 +56,11 @@ def _changed_fields(record) -> str:
 def changes(case: Case) -> list[dict]:
     """Every recorded change of the person, the case file and its questionnaires, oldest first.
 
-    The history keeps who changed what; the role shown is the user's role now."""
+    The person's own changes only while this was their current case file: what another
+    municipality's staff changed before it began is theirs to report. The history keeps who
+    changed what; the role shown is the user's role now."""
     sources = [
-        Person.history.filter(id=case.person_id),
+        Person.history.filter(id=case.person_id, **person_history_window(case)),
         Case.history.filter(id=case.pk),
         EntryQuestionnaire.history.filter(case_id=case.pk),
         ExitQuestionnaire.history.filter(case_id=case.pk),

@@ -31,6 +31,22 @@ CHUNK = 500
 SCORE = Decimal("0.01")
 
 
+def _persons_of(cases):
+    from cases.models import Person
+
+    return Person.objects.filter(pk__in=cases.values("person_id"))
+
+
+def qol_listed(job):
+    """Everyone the quality-of-life summary lists."""
+    return _persons_of(participating_cases(job.municipality, job.month, including_past=True))
+
+
+def star_listed(job):
+    """Everyone the STAR export lists."""
+    return _persons_of(participating_cases(job.municipality, job.month))
+
+
 def _chunks(queryset) -> Iterator[list]:
     chunk = []
     for item in queryset.iterator(chunk_size=2000):
@@ -115,6 +131,7 @@ def qol_rows(municipality, month) -> Iterator[list]:
     extension="xlsx",
     roles=frozenset({Role.COORDINATOR, Role.SKA}),
     scope="municipality_month",
+    listed_people=qol_listed,
 )
 def qol_summary(job, *, out, progress) -> str:
     from assessments.models import QolOccasion, QolRespondent
@@ -264,6 +281,7 @@ STAR_ROLES = frozenset({Role.CASE_MANAGER, Role.COORDINATOR})
     extension="xlsx",
     roles=STAR_ROLES,
     scope="municipality_month",
+    listed_people=star_listed,
 )
 def star_export_xlsx(job, *, out, progress) -> str:
     with translation.override("et"):
@@ -298,6 +316,7 @@ def _csv_value(value) -> str:
     extension="csv",
     roles=STAR_ROLES,
     scope="municipality_month",
+    listed_people=star_listed,
 )
 def star_export_csv(job, *, out, progress) -> str:
     with translation.override("et"):

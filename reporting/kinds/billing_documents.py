@@ -68,6 +68,14 @@ def adjustments_by_month(lines) -> list[tuple]:
     return sorted(sums.items())
 
 
+def attendance_listed(job):
+    """Everyone with a sheet in the month's attendance sheets."""
+    from cases.models import Person
+
+    cases = month_deliveries(job.municipality, job.month).values("case__person_id")
+    return Person.objects.filter(pk__in=cases)
+
+
 def _sheets(municipality, month):
     deliveries = (
         month_deliveries(municipality, month)
@@ -103,6 +111,7 @@ def _sheets(municipality, month):
     extension="pdf",
     roles=frozenset({Role.CASE_MANAGER, Role.COORDINATOR}),
     scope="municipality_month",
+    listed_people=attendance_listed,
 )
 def attendance_sheets(job, *, out, progress) -> str:
     with translation.override("et"):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from cases.models import Case
+from cases.models import Case, Person
 from reporting.registry import report_kind
 from tugi import workdays
 from tugi.documents import render_pdf
@@ -47,6 +47,12 @@ def exited_in(municipality, month) -> QuerySet[Case]:
         .select_related("person", "exit_questionnaire", "case_manager")
         .order_by("exit_date", "person__last_name", "person__first_name", "pk")
     )
+
+
+def listed_in_month(job) -> QuerySet[Person]:
+    """Everyone the month's participants files list: who entered and who left."""
+    cases = entered_in(job.municipality, job.month) | exited_in(job.municipality, job.month)
+    return Person.objects.filter(pk__in=cases.values("person_id"))
 
 
 def _yes_no(value) -> str:
@@ -88,7 +94,12 @@ def _exit_columns():
         (_("Exit date"), 12, lambda c, x: c.exit_date),
         (_("Reason for exit"), 22, lambda c, x: x and x.get_reason_display()),
         (_("Situation at exit"), 22, lambda c, x: x and x.get_situation_display()),
-        (_("Quality-of-life survey at exit"), 12, lambda c, x: x and x.qol_survey_on),
+        (_("Quality-of-life survey at exit: the person"), 14, lambda c, x: c.qol_exit_person_on),
+        (
+            _("Quality-of-life survey at exit: base-support specialist"),
+            14,
+            lambda c, x: c.qol_exit_specialist_on,
+        ),
     ]
 
 
@@ -122,6 +133,7 @@ def _write_sheet(workbook, formats, name, columns, rows, questionnaire) -> int:
     extension="xlsx",
     roles=PARTICIPANT_ROLES,
     scope="municipality_month",
+    listed_people=listed_in_month,
 )
 def participants(job, *, out, progress) -> str:
     with translation.override("et"):
@@ -176,6 +188,7 @@ def participants(job, *, out, progress) -> str:
     extension="pdf",
     roles=PARTICIPANT_ROLES,
     scope="municipality_month",
+    listed_people=listed_in_month,
 )
 def questionnaire_copies(job, *, out, progress) -> str:
     with translation.override("et"):

@@ -127,6 +127,7 @@ ROUTES = [
     Route("assessments:assessment_edit", roles=KOV_STAFF, kwargs=draft_assessment_kwargs, scoped=True),
     Route("assessments:plan_detail", roles=PLAN_READERS, kwargs=draft_kwargs, scoped=True),
     Route("assessments:goal_add", roles=PROVIDER, kwargs=draft_kwargs, scoped=True),
+    Route("assessments:plan_texts", roles=PROVIDER, kwargs=draft_kwargs, scoped=True),
     Route("assessments:subgoal_add", roles=PROVIDER, kwargs=goal_kwargs, scoped=True),
     Route("assessments:activity_add", roles=PROVIDER, kwargs=goal_kwargs, scoped=True),
     Route("assessments:goal_delete", roles=PROVIDER, kwargs=goal_kwargs, scoped=True, method="post", ok=302),

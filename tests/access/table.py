@@ -77,6 +77,7 @@ NOT_OURS_PREFIXES = ("admin:",)
 def _collect() -> list[Route]:
     from tests.access import (
         routes_accounts,
+        routes_archive,
         routes_assessments,
         routes_billing,
         routes_cases,
@@ -91,6 +92,7 @@ def _collect() -> list[Route]:
         routes_cases,
         routes_assessments,
         routes_billing,
+        routes_archive,
         routes_reporting,
         routes_components,
         routes_providers,

@@ -26,9 +26,9 @@ def test_finishing_an_assessment_makes_the_case_assessed_and_starts_the_plan_dea
 
 
 def test_an_assessment_is_prefilled_from_known_data_and_the_previous_assessment(case, case_manager_a):
-    case.person.disability_degree = "severe"
-    case.person.earlier_assessments = "Rehabilitatsiooniplaan 2025"
-    case.person.save()
+    case.disability_degree = "severe"  # what this case file knows about the person
+    case.earlier_assessments = "Rehabilitatsiooniplaan 2025"
+    case.save()
     first = assess(case, by=case_manager_a, level=3)
     answer = first.answers.get(item__code="housing")
     answer.notes = "Elab üksi üürikorteris"

@@ -103,6 +103,7 @@ def test_a_case_manager_takes_a_person_from_noticing_to_exit(page, case_manager_
     meeting_day = today + timedelta(days=2)
     page.get_by_role("link", name="Planeeri võrgustikukohtumine").click()
     page.get_by_label("Eesmärk").fill("Toetuse kokkuleppimine")
+    page.get_by_label("Koosoleku juhataja").fill("Anu Alfa")
     page.get_by_label("Aeg").fill(f"{meeting_day:%Y-%m-%d}T10:00")
     page.get_by_label("Koht").fill("Metsaküla vallamaja")
     page.get_by_label("Päevakord").fill("Olukorra ülevaade\nJärgmised sammud")
@@ -123,7 +124,7 @@ def test_a_case_manager_takes_a_person_from_noticing_to_exit(page, case_manager_
         f"{deadline:%d.%m.%Y}"
     )
 
-    # Exit closes the case and its deadlines.
+    # Exit closes the case and its deadlines but the exit surveys.
     page.get_by_role("link", name="Isikud", exact=True).click()
     page.get_by_role("link", name="Maasikas, Mari").click()
     page.get_by_role("link", name="Väljumine").click()
@@ -132,4 +133,9 @@ def test_a_case_manager_takes_a_person_from_noticing_to_exit(page, case_manager_
     page.get_by_role("button", name="Kinnita väljumine").click()
     expect(page.get_by_test_id("case-state")).to_have_text("väljunud")
     page.get_by_role("link", name="Tähtajad", exact=True).click()
-    expect(page.get_by_text("Maasikas")).to_have_count(0)
+    # Only the two exit surveys (the person's and the base-support specialist's) stay open.
+    rows = page.get_by_role("row").filter(has_text="Maasikas")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Elukvaliteedi küsitlus väljumisel")
+    expect(rows.nth(1)).to_contain_text("Elukvaliteedi küsitlus väljumisel")
+    expect(page.get_by_text("Broneerida aeg")).to_have_count(0)

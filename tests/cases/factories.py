@@ -64,6 +64,8 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         model = NetworkMeeting
 
     case = factory.SubFactory(EnteredCaseFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    chair = "Anu Juhataja"
     goal = "Tegevuste kokkulepe"
     starts_at = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
     place = "Vallamaja"

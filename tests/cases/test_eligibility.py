@@ -50,9 +50,54 @@ def test_in_2027_the_retirement_age_is_65_years_and_one_month():
 def test_before_2026_the_retirement_age_follows_the_year_of_birth():
     person = PersonFactory(
         birth_date=date(1958, 9, 10), isikukood=None, no_code_reason="x"
-    )  # 64 y 9 m
-    assert verdict(person, date(2023, 6, 9))["age"].ok
-    assert not verdict(person, date(2023, 6, 10))["age"].ok
+    )  # born 1958: 64 y 3 m
+    assert verdict(person, date(2022, 12, 9))["age"].ok
+    refused = verdict(person, date(2022, 12, 10))["age"]
+    assert not refused.ok
+    assert "10.12.2022" in refused.reason
+
+
+# The state pension insurance act, by year of birth; the day of reaching the age is
+# born + years + months. Checked on days before 2026, where the year of birth decides.
+PENSION_AGES = [
+    (date(1954, 5, 20), date(2017, 8, 20)),  # 63 y 3 m
+    (date(1955, 5, 20), date(2018, 11, 20)),  # 63 y 6 m
+    (date(1956, 5, 20), date(2020, 2, 20)),  # 63 y 9 m
+    (date(1957, 5, 20), date(2021, 5, 20)),  # 64 y
+    (date(1958, 5, 20), date(2022, 8, 20)),  # 64 y 3 m
+    (date(1959, 5, 20), date(2023, 11, 20)),  # 64 y 6 m
+    (date(1960, 3, 31), date(2024, 12, 31)),  # 64 y 9 m
+    (date(1960, 5, 31), date(2025, 2, 28)),  # 64 y 9 m, clamped to the month's end
+    (date(1961, 1, 5), date(2026, 1, 5)),  # 65 y
+]
+
+
+@pytest.mark.parametrize(("born", "reached"), PENSION_AGES)
+def test_eligibility_ends_on_the_day_the_pension_age_of_the_birth_year_is_reached(born, reached):
+    person = PersonFactory(birth_date=born, isikukood=None, no_code_reason="x")
+    day_before = date.fromordinal(reached.toordinal() - 1)
+    assert verdict(person, day_before)["age"].ok
+    refused = verdict(person, reached)["age"]
+    assert not refused.ok
+    assert f"{reached:%d.%m.%Y}" in refused.reason
+
+
+@pytest.mark.parametrize(
+    ("year", "age"),
+    [
+        (1954, (63, 3)),
+        (1955, (63, 6)),
+        (1956, (63, 9)),
+        (1957, (64, 0)),
+        (1958, (64, 3)),
+        (1959, (64, 6)),
+        (1960, (64, 9)),
+        (1961, (65, 0)),
+        (1975, (65, 0)),
+    ],
+)
+def test_the_retirement_age_table_holds_the_ages_of_the_pension_act(year, age):
+    assert eligibility.retirement_age(date(year, 6, 1), date(2025, 1, 1)) == age
 
 
 def test_the_retirement_age_table_is_data_that_an_administrator_can_change():

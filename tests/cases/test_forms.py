@@ -21,7 +21,7 @@ def crispy(form) -> str:
 @pytest.mark.parametrize(
     ("make", "bad"),
     [
-        (lambda data=None: ExitForm(data), {"exit_date": "not a date", "qol_survey_on": "x"}),
+        (lambda data=None: ExitForm(data), {"exit_date": "not a date", "reason": "x"}),
         (lambda data=None: PersonForm(data), {"birth_date": "x", "disability_valid_from": "x"}),
         (lambda data=None: EntryForm(data), {"entry_date": "x", "consent_given_on": "x"}),
         (lambda data=None: ContractForm(data), {"start": "x", "end": "x"}),
@@ -38,7 +38,8 @@ def test_the_minutes_date_widget_is_not_shared_between_forms():
     meeting = MeetingFactory()
     first, second = MinutesForm(meeting=meeting), MinutesForm(meeting=meeting)
     assert first.fields["written_on"].widget is not second.fields["written_on"].widget
-    assert ExitForm().fields["exit_date"].widget is not ExitForm().fields["qol_survey_on"].widget
+    assert ExitForm().fields["exit_date"].widget is not ExitForm().fields["exit_date"].widget
+    assert "qol_survey_on" not in ExitForm().fields  # the exit survey is a survey, not a date
 
 
 def test_a_missing_reason_for_no_code_is_said_once(client, case_manager_a):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.isikukood import make_isikukood
-from cases.models import Case, CaseState, ExitQuestionnaire, Person
+from cases.models import Case, CaseState, ExitQuestionnaire, Person, Relative
 from cases.services import CaseError, OpenCaseError
 from tests.cases.factories import CaseFactory, EnteredCaseFactory, PersonFactory
 from tests.cases.test_services import a_noticing
@@ -43,36 +43,99 @@ def notice_form(user, **person):
 def test_a_person_who_exited_in_one_kov_is_noticed_in_another_with_the_same_person_row(
     kov_a, kov_b, case_manager_b
 ):
-    old = EnteredCaseFactory(municipality=kov_a, person__phone="")
+    old = EnteredCaseFactory(municipality=kov_a, phone="5550 0000")
     exit_(old)
-    entered = PersonFactory.build(isikukood=old.person.isikukood, phone="5550 0001")
+    entered = PersonFactory.build(isikukood=old.person.isikukood)
     case = services.notice(
         person=entered,
         noticing=a_noticing(date(2026, 5, 4)),
         municipality=kov_b,
         case_manager=case_manager_b,
+        details={"phone": "5550 0001"},
     )
     assert case.person_id == old.person_id and case.municipality == kov_b
     assert Person.objects.count() == 1
-    assert Person.objects.get().phone == "5550 0001"
+    case.refresh_from_db()
+    old.refresh_from_db()
+    assert (case.phone, old.phone) == ("5550 0001", "5550 0000")
 
 
-def test_renoticing_fills_only_empty_fields_of_the_person_on_record(kov_a, case_manager_a):
-    old = EnteredCaseFactory(municipality=kov_a, person__first_name="Mari", person__email="")
-    old.person.phone = "5550 0002"
-    old.person.save()
-    exit_(old)
-    entered = PersonFactory.build(
-        isikukood=old.person.isikukood, first_name="Maria", phone="5550 9999", email="m@x.ee"
-    )
-    services.notice(
-        person=entered,
-        noticing=a_noticing(date(2026, 5, 4)),
+def test_a_new_case_at_another_kov_starts_from_the_identity_only(
+    kov_a, kov_b, case_manager_a, case_manager_b
+):
+    old = EnteredCaseFactory(
         municipality=kov_a,
         case_manager=case_manager_a,
+        person__first_name="Mari",
+        phone="5550 0002",
+        email="mari@example.ee",
+        notes="Märkus Alfast",
+        actual_address="Alfa küla 1",
+        disability_degree="severe",
+        citizenship="other",
+        citizenship_other="Läti",
+        marital_status="married",
     )
-    person = Person.objects.get()
-    assert (person.first_name, person.phone, person.email) == ("Mari", "5550 0002", "m@x.ee")
+    services.add_record(
+        case=old, record=Relative(kind="household_member", name="Ema Alfast", contact="5550 1111")
+    )
+    exit_(old)
+    entered = PersonFactory.build(isikukood=old.person.isikukood, first_name="Maria")
+    new = services.notice(
+        person=entered,
+        noticing=a_noticing(date(2026, 5, 4)),
+        municipality=kov_b,
+        case_manager=case_manager_b,
+    )
+    new.refresh_from_db()
+    assert (new.person.first_name, new.person.isikukood) == ("Mari", old.person.isikukood)
+    assert new.person.birth_date == old.person.birth_date
+    for field in ("phone", "email", "notes", "actual_address", "citizenship_other"):
+        assert getattr(new, field) == ""
+    assert (new.disability_degree, new.citizenship, new.marital_status) == ("none", "", "")
+    assert list(new.relatives.all()) == []
+    assert [r.name for r in old.relatives.all()] == ["Ema Alfast"]
+
+    page = client_for(case_manager_b).get(reverse("cases:case_detail", kwargs={"pk": new.pk}))
+    text = page.content.decode()
+    for leak in (
+        "5550 0002",
+        "mari@example.ee",
+        "Märkus Alfast",
+        "Alfa küla 1",
+        "Läti",
+        "Ema Alfast",
+    ):
+        assert leak not in text
+    hidden = client_for(case_manager_b).get(reverse("cases:case_detail", kwargs={"pk": old.pk}))
+    assert hidden.status_code == 404
+
+
+def test_editing_the_new_case_does_not_change_what_the_old_case_recorded(
+    kov_a, kov_b, case_manager_b
+):
+    old = EnteredCaseFactory(municipality=kov_a, phone="5550 0002", notes="Alfa")
+    exit_(old)
+    assert notice_form(case_manager_b, phone="5550 0003").status_code == 302
+    new = Case.objects.get(municipality=kov_b)
+    response = client_for(case_manager_b).post(
+        reverse("cases:person_edit", kwargs={"pk": new.pk}),
+        {
+            "isikukood": new.person.isikukood,
+            "first_name": "Mari",
+            "last_name": "Maasikas",
+            "language": "et",
+            "disability_degree": "none",
+            "work_ability": "not_assessed",
+            "phone": "5550 0004",
+            "notes": "Beeta",
+        },
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (new.phone, new.notes) == ("5550 0004", "Beeta")
+    assert (old.phone, old.notes) == ("5550 0002", "Alfa")
 
 
 def test_an_open_case_in_the_same_kov_is_refused_and_named(kov_a, case_manager_a):
@@ -150,7 +213,7 @@ def test_the_new_kovs_case_page_shows_only_its_own_case_and_history(
             "notes": "Märkus Alfast",
         },
     )
-    exit_(old)
+    services.close_without_entry(case=old, on=date(2026, 4, 1), reason="declined")
     assert notice_form(case_manager_b, phone="5550 0003").status_code == 302
     new = Case.objects.get(municipality=kov_b)
 
@@ -159,7 +222,7 @@ def test_the_new_kovs_case_page_shows_only_its_own_case_and_history(
     assert "Anu Alfa" not in history and "Märkus Alfast" not in history
     assert old.number not in page.content.decode()
     assert "Metsaküla haigla" in history  # its own noticing
-    assert "telefon: — → 5550 0003" in history  # what this KOV filled in
+    assert "5550 0003" in page.content.decode()  # what this KOV filled in
     # and KOV A's closed case file does not show what KOV B did afterwards
     old_page = kj_a.get(reverse("cases:case_detail", kwargs={"pk": old.pk})).content.decode()
     old_history = old_page.split('id="history"')[1]

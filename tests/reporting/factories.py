@@ -58,8 +58,6 @@ def full_case(*, municipality, case_manager, number="9101-2026-0007", entered=da
         sex="F",
         first_name="Õnne",
         last_name="Pärnapuu",
-        registered_address="Kase 3, Alfa küla",
-        phone="+372 5000 0000",
     )
     case = Case.objects.create(
         municipality=municipality,
@@ -69,6 +67,8 @@ def full_case(*, municipality, case_manager, number="9101-2026-0007", entered=da
         state=CaseState.ENTERED,
         noticed_on=date(2026, 2, 10),
         entry_date=entered,
+        registered_address="Kase 3, Alfa küla",
+        phone="+372 5000 0000",
     )
     Noticing.objects.create(
         case=case,
@@ -105,7 +105,7 @@ def full_case(*, municipality, case_manager, number="9101-2026-0007", entered=da
         cooperation_agreement_signed_on=entered,
     )
     Relative.objects.create(
-        person=person,
+        case=case,
         kind=Relative.Kind.LEGAL_REPRESENTATIVE,
         name="Ülo Pärnapuu",
         relation="isa",
@@ -125,6 +125,8 @@ def full_case(*, municipality, case_manager, number="9101-2026-0007", entered=da
     )
     meeting = NetworkMeeting.objects.create(
         case=case,
+        number=1,
+        chair="Anu Alfa",
         goal="Tööle naasmise kokkulepe",
         starts_at=datetime(2026, 3, 16, 8, 0, tzinfo=UTC),
         place="Alfa vallamaja",

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from accounts.models import AccessLog, Role
 from reporting.models import ReportJob
 from tests.cases.factories import CaseFactory
-from tests.reporting.factories import full_case
+from tests.reporting.factories import done_job, full_case
 
 
 def pages_of(job):
@@ -53,7 +53,8 @@ def test_the_access_report_lists_views_downloads_and_changes_with_roles_and_time
     viewed = AccessLog.objects.get(user=coordinator_a)
     person = case.person
     person._history_user = case_manager_a
-    person.phone = "+372 5111 1111"
+    # The identity is the person's own record (details such as the phone are the case file's).
+    person.birth_date = person.birth_date.replace(day=13)
     person.save()
     # The same person's record seen in another municipality is not this municipality's to report.
     AccessLog.objects.create(
@@ -86,8 +87,8 @@ def test_the_access_report_lists_views_downloads_and_changes_with_roles_and_time
         assert expected in first, expected
     text = " ".join(pages)
     at = timezone.localtime(viewed.at).strftime("%d.%m.%Y %H:%M")
-    assert f"{at} Kati Alfa Teenuste koordinaator vaatas Õnne Pärnapuu" in text
-    assert "Anu Alfa Juhtumikorraldaja Isik muudetud: telefon" in text
+    assert f"{at} Kati Alfa Teenuste koordinaator vaatas Õnne Pärnapuu" in text, text
+    assert "Anu Alfa Juhtumikorraldaja Isik muudetud: sünniaeg" in text
     assert "Sisenemisankeet lisatud" in text
     assert "Berit Beeta" not in text
     assert "Koostaja: Anu Alfa" in text
@@ -126,3 +127,73 @@ def test_the_change_column_is_headed_with_a_noun_not_the_verb_of_edit_buttons(
     text = " ".join(pages_of(ask(client, case, django_capture_on_commit_callbacks)))
     assert "Aeg Kasutaja Roll Andmed Muudatus" in text
     assert "Muuda " not in text
+
+
+def test_the_access_report_covers_lists_files_and_plan_and_assessment_downloads(
+    client, case, kov_a, case_manager_a, coordinator_a, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from assessments.models import Assessment, InstrumentKind
+    from assessments.selectors import current_instrument
+    from tests.billing.factories import plan_line
+    from tests.providers.factories import ContractFactory
+
+    plan = plan_line(case, ContractFactory(municipality=kov_a).provider).plan
+    assessment = Assessment.objects.create(
+        case=case,
+        instrument=current_instrument(InstrumentKind.NEEDS),
+        assessed_on=date(2026, 3, 20),
+        assessor=case_manager_a,
+        status="finished",
+        summary="Kokkuvõte",
+    )
+    plan_job = done_job(kind="plan_pdf", municipality=kov_a, month=None, subject=plan)
+    assessment_job = done_job(
+        kind="assessment_pdf", municipality=kov_a, month=None, subject=assessment
+    )
+    listing = done_job(kind="participants", municipality=kov_a, month=date(2026, 3, 1))
+    client.force_login(coordinator_a)
+    assert client.get(reverse("cases:persons")).status_code == 200
+    for job in (plan_job, assessment_job, listing):
+        assert client.get(reverse("reporting:download", args=[job.pk])).status_code == 200
+    downloads = AccessLog.objects.filter(
+        user=coordinator_a, action=AccessLog.Action.DOWNLOAD, person_id__isnull=False
+    )
+    assert sorted(downloads.values_list("subject_label", flat=True)) == sorted(
+        [str(plan), str(assessment), str(case.person)]
+    )
+    assert set(downloads.values_list("person_id", flat=True)) == {case.person_id}
+
+    client.force_login(case_manager_a)
+    text = " ".join(pages_of(ask(client, case, django_capture_on_commit_callbacks)))
+    assert text.count("Kati Alfa Teenuste koordinaator laadis alla") == 3
+    assert text.count("Kati Alfa Teenuste koordinaator vaatas Õnne Pärnapuu") == 1
+    assert str(plan) in text
+
+
+def test_the_access_report_leaves_out_another_municipalitys_changes_before_this_case(
+    client, kov_a, kov_b, case_manager_a, case_manager_b, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from cases.models import CaseState
+    from tests.cases.factories import EnteredCaseFactory, PersonFactory
+
+    person = PersonFactory(first_name="Olev", last_name="Kolija")
+    earlier = EnteredCaseFactory(municipality=kov_b, person=person, case_manager=case_manager_b)
+    person._history_user = case_manager_b
+    person.last_name = "Beetanimi"
+    person.save()
+    earlier.state = CaseState.EXITED
+    earlier.exit_date = date(2026, 2, 1)
+    earlier.save()
+    case = CaseFactory(municipality=kov_a, person=person, case_manager=case_manager_a)
+    person._history_user = case_manager_a
+    person.last_name = "Alfanimi"
+    person.save()
+
+    client.force_login(case_manager_a)
+    text = " ".join(pages_of(ask(client, case, django_capture_on_commit_callbacks)))
+    assert "Anu Alfa Juhtumikorraldaja Isik muudetud: perekonnanimi" in text
+    assert "Berit Beeta" not in text

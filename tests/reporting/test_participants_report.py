@@ -81,6 +81,7 @@ def march(kov_a, kov_b, case_manager_a):
         state=CaseState.EXITED,
         entry_date=date(2025, 6, 2),
         exit_date=date(2026, 3, 31),
+        qol_exit_person_on=date(2026, 3, 25),
         person=PersonFactory(first_name="Mart", last_name="Mõisa"),
     )
     ExitQuestionnaire.objects.create(
@@ -88,7 +89,6 @@ def march(kov_a, kov_b, case_manager_a):
         exit_date=date(2026, 3, 31),
         reason=ExitQuestionnaire.Reason.OTHER_SERVICE,
         situation=ExitQuestionnaire.Situation.OTHER_SERVICES,
-        qol_survey_on=date(2026, 3, 25),
         notes="Salajane märkus juhtumi kohta",
     )
     berta = EnteredCaseFactory(
@@ -152,7 +152,8 @@ def test_the_participants_report_lists_who_entered_and_who_left_with_the_monitor
     assert (mart["Eesnimi"], mart["Juhtumi number"]) == ("Mart", "9101-2025-0040")
     assert mart["Väljumise kuupäev"].date() == date(2026, 3, 31)
     assert mart["Väljumise põhjus"] == "läks üle teisele teenusele"
-    assert mart["Elukvaliteedi hindamine väljumisel"].date() == date(2026, 3, 25)
+    assert mart["Elukvaliteedi küsitlus väljumisel: isik"].date() == date(2026, 3, 25)
+    assert mart["Elukvaliteedi küsitlus väljumisel: baastoetuse spetsialist"] is None
 
     everything = str([rows(book[name]) for name in book.sheetnames])
     for not_for_ska in ("Veebruar", "Berta", "Salajane", "Kolm kuud kodus", "Seire"):
@@ -232,6 +233,7 @@ def test_an_exited_case_without_its_questionnaire_is_left_out_of_the_copies(
         number="9101-2026-0099",
         state=CaseState.EXITED,
         noticed_on=date(2026, 3, 1),
+        entry_date=date(2026, 3, 2),
         exit_date=date(2026, 3, 10),
     )
     job = generate(django_capture_on_commit_callbacks, "questionnaire_copies", coordinator_a, kov_a)

@@ -227,3 +227,34 @@ def test_a_jobs_earlier_files_are_paginated_so_none_is_out_of_reach(client, coor
     assert "Lehekülg 1 / 2" in first and "Lehekülg 2 / 2" in second
     shown = {e.pk for e in earlier if f'{reverse("reporting:job_detail", args=[e.pk])}"' in first + second}
     assert shown == {e.pk for e in earlier}
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["participants", "questionnaire_copies", "qol_summary", "star_export_csv", "attendance_sheets"],
+)
+def test_a_downloaded_month_file_logs_one_row_per_person_it_lists(
+    client, coordinator_a, kov_a, kind
+):
+    from tests.billing.factories import build_world
+
+    world = build_world(kov_a)
+    # Entered in March: in the participants files; with sessions in March: on the sheets.
+    for case in (world.case, world.other_case):
+        case.entry_date = date(2026, 3, 2)
+        case.save(update_fields=["entry_date"])
+    from billing import services as billing
+
+    drafts = [world.draft(case=case, date=date(2026, 3, 9)) for case in (world.case, world.other_case)]
+    billing.record_deliveries(drafts=drafts, by=coordinator_a)
+    job = done_job(kind=kind, municipality=kov_a, month=date(2026, 3, 1))
+    client.force_login(coordinator_a)
+    assert client.get(reverse("reporting:download", args=[job.pk])).status_code == 200
+    rows = AccessLog.objects.filter(person_id__isnull=False)
+    assert sorted(rows.values_list("person_id", flat=True)) == sorted(
+        [world.case.person_id, world.other_case.person_id]
+    )
+    assert {(r.user, r.action, r.municipality) for r in rows} == {
+        (coordinator_a, AccessLog.Action.DOWNLOAD, kov_a)
+    }
+    assert AccessLog.objects.filter(person_id__isnull=True).get().subject == job

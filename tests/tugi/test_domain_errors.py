@@ -2,6 +2,7 @@
 
 import pytest
 
+from archive.services import ArchiveError
 from assessments.services import AssessmentError
 from billing.services import BillingError
 from cases.services import CaseError
@@ -18,6 +19,7 @@ from tugi.errors import DomainError
         ProviderError("Hinnad kattuvad.", errors={"valid_from": ["Hinnad kattuvad."]}),
         BillingError(["Kuu on suletud.", "Hinda pole."], rows=[(1, ["viga"])]),
         ReportingError("Sellist aruannet ei ole."),
+        ArchiveError("Seda failitüüpi ei võeta vastu.", field="file"),
     ],
     ids=lambda e: type(e).__name__,
 )

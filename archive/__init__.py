@@ -1,0 +1,1 @@
+"""The case file's records: signed evidence (attachments) and how long a closed file is kept."""
