@@ -7,6 +7,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tugi.forms import Form
+
 from .models import ReportJob
 
 
@@ -30,7 +32,7 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
-class JobFilterForm(forms.Form):
+class JobFilterForm(Form):
     kind = forms.ChoiceField(label=_("Report"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -58,7 +60,7 @@ class JobFilterForm(forms.Form):
         return jobs
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(Form):
     kind = forms.ChoiceField(label=_("Report"))
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),

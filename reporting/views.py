@@ -151,7 +151,7 @@ def request_report(request):
         except services.ReportingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The report is being generated."))
+            messages.success(request, _("Report requested."))
             if target := _safe_next(request):
                 return redirect(target)
             return redirect("reporting:job_detail", pk=job.pk)
@@ -182,7 +182,7 @@ def _request_document(request, kind):
         messages.error(request, exc.message)
         job = None
     else:
-        messages.success(request, _("The document is being generated."))
+        messages.success(request, _("Document requested."))
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -202,7 +202,7 @@ def retry(request, pk):
     except services.ReportingError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The report is being generated again."))
+        messages.success(request, _("Report requested again."))
     return redirect("reporting:job_detail", pk=job.pk)
 
 
