@@ -46,5 +46,5 @@ def qol_change_chart(case) -> dict:
             "bar", [name for name, _ in change.rows], datasets, horizontal=True, y_max=change.scale_max
         ) if change.surveys else None,
         # Room for every question's label (up to three lines on a phone) beside its bars.
-        "height": 120 + len(change.rows) * max(48, 14 * len(change.surveys)),
+        "height": 120 + len(change.rows) * max(64, 14 * len(change.surveys)),
     }

@@ -41,7 +41,7 @@ def sign_in(page, username: str) -> None:
 
 #: Each kind of page (route, and path with a query) is opened this many times per user: the
 #: crawl reaches up to four records of each kind, which share their template.
-PER_KIND = 2
+PER_KIND = 1
 
 
 def pages_of(username: str) -> list[str]:
@@ -93,3 +93,28 @@ def test_the_width_check_sees_a_page_wider_than_the_screen(live_server, page):
     page.evaluate("() => { const d = document.createElement('div'); d.style.width = '800px';"
                   " d.textContent = 'x'; document.querySelector('main').append(d); }")
     assert overflow(page) > 0
+
+
+def test_at_1280_px_the_fill_rate_table_and_the_quality_of_life_chart_show_everything(demo, page):  # noqa: F811
+    """Month end's fill-rate table keeps its last column in view; the quality-of-life chart
+    labels every question (Chart.js skipped half of them)."""
+    from assessments.models import QolSurvey
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "koord.metsakula")
+    page.goto("/billing/month-end/")
+    box = page.get_by_test_id("table-fill").locator("xpath=..")
+    widths = box.evaluate("box => [box.scrollWidth, box.clientWidth]")
+    assert widths[0] <= widths[1], f"the fill-rate table is cut: {widths}"
+
+    survey = QolSurvey.objects.filter(case__municipality__name="Metsaküla vald").order_by("pk").first()
+    questions = survey.instrument.items.count()
+    sign_in(page, "kj.metsakula")
+    for width in (1280, PHONE["width"]):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/cases/{survey.case_id}/")
+        canvas = page.locator("canvas[data-chart='chart-qol']")
+        canvas.scroll_into_view_if_needed()
+        labels = canvas.evaluate("c => Chart.getChart(c).scales.y.ticks.length")
+        assert labels == questions == 10, f"{labels} of {questions} questions labelled at {width} px"
+        page.get_by_test_id("qol-change").screenshot(path=str(SCREENSHOTS.parent / f"qol-chart-{width}.png"))
