@@ -149,7 +149,8 @@ def test_the_register_filter_for_base_support_offers_all_yes_and_no(client, ska_
 INFORMAL = (
     "Sisesta|Vali|Lisa|Kirjuta|Vaata|Muuda|Kasuta|Märgi|Täida|Kinnita|Kontrolli|Proovi|Jäta|Anna|"
     "Laadi|Pane|Võta|Küsi|Oota|Loo|Sulge|Saada|Esita|Kustuta|Salvesta|Koosta|Määra|Tühista|"
-    "Alusta|Lõpeta|Vaheta|Registreeri|Lepi|Paranda|Palu|Teata|Pöördu|Vajuta"
+    "Alusta|Lõpeta|Vaheta|Registreeri|Lepi|Paranda|Palu|Teata|Pöördu|Vajuta|Tutvusta|Selgita|Seosta|"
+    "Vasta|Kutsu|Põhjenda"
 )
 #: Such a verb opening a sentence or a clause of it, or "sinu"/"sul" (informal "your").
 INFORMAL_SENTENCE = re.compile(
