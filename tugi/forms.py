@@ -16,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 # 31.12.2026, 31.12.26 and 1.2.2026; the ISO form 2026-12-31 too (pasted, or from links).
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
 DATE_FORMAT = "%d.%m.%Y"
+DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+TIME_INPUT_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
+TIME_FORMAT = "%H:%M"
 
 
 class DateInput(forms.DateInput):
@@ -40,6 +44,31 @@ class DateInput(forms.DateInput):
         )
 
 
+class DateTimeInput(forms.DateTimeInput):
+    """A moment as text, pp.kk.aaaa tt:mm, whatever the browser's locale (a native
+    ``datetime-local`` input shows mm/dd/yyyy and AM/PM in an English browser)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"autocomplete": "off", "spellcheck": "false", "placeholder": _("dd.mm.yyyy hh:mm"), **(attrs or {})},
+            format=DATETIME_FORMAT,
+        )
+
+
+class TimeInput(forms.TimeInput):
+    """A time of day as text, tt:mm on the 24-hour clock, whatever the browser's locale."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"autocomplete": "off", "inputmode": "numeric", "placeholder": _("hh:mm"), **(attrs or {})},
+            format=TIME_FORMAT,
+        )
+
+
 class DecimalInput(forms.TextInput):
     """A decimal number as text: the number keyboard on phones, and the value shown and
     read in the user's language (``27,50`` in Estonian), whatever the browser's locale.
@@ -57,12 +86,16 @@ class DecimalInput(forms.TextInput):
         return "".join(value.split()) if isinstance(value, str) else value
 
 
+def _kept_attrs(field: forms.Field) -> dict:
+    return {k: v for k, v in field.widget.attrs.items() if k not in ("type", "min", "max", "step")}
+
+
 def _is_plain_date_field(field: forms.Field) -> bool:
     return isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField)
 
 
 class TugiFormMixin:
-    """Dates as pp.kk.aaaa, decimals in the user's language, and one error per field:
+    """Dates as pp.kk.aaaa (times as tt:mm), decimals in the user's language, and one error per field:
     once a field has failed (e.g. letters in a price), later checks of the whole form or
     model that miss its value (e.g. "enter at least one price") do not add a second,
     contradictory error to it."""
@@ -70,11 +103,20 @@ class TugiFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if field.widget.is_hidden:
+                continue  # a hidden value travels as the server wrote it
             if _is_plain_date_field(field):
-                attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("type", "min", "max", "step")}
-                field.widget = DateInput(attrs)
+                field.widget = DateInput(_kept_attrs(field))
                 field.input_formats = list(DATE_INPUT_FORMATS)
                 field.error_messages["invalid"] = _("Enter the date as dd.mm.yyyy, e.g. 31.12.2026.")
+            elif isinstance(field, forms.DateTimeField):
+                field.widget = DateTimeInput(_kept_attrs(field))
+                field.input_formats = list(DATETIME_INPUT_FORMATS)
+                field.error_messages["invalid"] = _("Enter the date and time as dd.mm.yyyy hh:mm, e.g. 31.12.2026 14:30.")
+            elif isinstance(field, forms.TimeField):
+                field.widget = TimeInput(_kept_attrs(field))
+                field.input_formats = list(TIME_INPUT_FORMATS)
+                field.error_messages["invalid"] = _("Enter the time as hh:mm, e.g. 14:30.")
             elif isinstance(field, forms.DecimalField):
                 field.localize = True
                 field.widget = DecimalInput(

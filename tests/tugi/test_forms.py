@@ -143,3 +143,21 @@ def test_every_form_of_the_apps_reads_dates_and_numbers_the_tugi_way():
     ]
     assert len(ours) > 30
     assert [form for form in ours if not issubclass(form, TugiFormMixin)] == []
+
+
+class MeetingLikeForm(Form):
+    starts_at = forms.DateTimeField()
+    start_time = forms.TimeField()
+    hidden_day = forms.DateField(widget=forms.HiddenInput)
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_a_moment_and_a_time_are_typed_as_estonian_text_on_the_24_hour_clock(language):
+    with translation.override(language):
+        form = MeetingLikeForm({"starts_at": "31.12.2026 14:30", "start_time": "9.05", "hidden_day": "2026-12-31"})
+        assert form.is_valid(), form.errors
+        html = str(form["starts_at"]) + str(form["start_time"]) + str(form["hidden_day"])
+    assert form.cleaned_data["starts_at"].strftime("%d.%m.%Y %H:%M") == "31.12.2026 14:30"
+    assert form.cleaned_data["start_time"].strftime("%H:%M") == "09:05"
+    assert 'type="datetime-local"' not in html and 'type="time"' not in html
+    assert 'type="hidden"' in html
