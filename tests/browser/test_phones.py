@@ -4,7 +4,8 @@ The demo is loaded and committed (tests.browser.test_accessibility's ``demo``); 
 user's pages are found as tests/test_demo_crawl.py finds them (every link shown, breadth
 first, a few records of each kind), then opened one by one in headless Chromium at 390 px.
 A page whose ``document.documentElement.scrollWidth`` exceeds the viewport is a finding;
-all findings are reported at once, each with a screenshot in var/screenshots/phones/."""
+all findings are reported at once, each with a screenshot in var/screenshots/phones/ (as
+are each user's first pages, to look at)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def sign_in(page, username: str) -> None:
 #: Each kind of page (route, and path with a query) is opened this many times per user: the
 #: crawl reaches up to four records of each kind, which share their template.
 PER_KIND = 1
+#: The first pages of each user are saved as screenshots whether they fit or not.
+SHOTS_PER_USER = 4
 
 
 def pages_of(username: str) -> list[str]:
@@ -74,13 +77,15 @@ def test_no_page_any_demo_user_reaches_is_wider_than_a_phone(demo, page):  # noq
         urls = pages_of(username)
         assert len(urls) > 3, f"the crawl reached only {urls} for {username}"
         sign_in(page, username)
-        for url in urls:
+        for number, url in enumerate(urls):
             page.goto(url, wait_until="load")
             opened += 1
+            name = re.sub(r"[^a-z0-9]+", "-", f"{username}{url}".lower()).strip("-")
             if (extra := overflow(page)) > 0:
-                name = re.sub(r"[^a-z0-9]+", "-", f"{username}{url}".lower()).strip("-")
-                page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+                page.screenshot(path=str(SCREENSHOTS / f"too-wide-{name}.png"), full_page=True)
                 findings.append(f"{username} {url}: {extra} px wider than {PHONE['width']} px")
+            elif number < SHOTS_PER_USER:
+                page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert opened > 50
     print(f"{opened} pages opened at {PHONE['width']} px in {time.monotonic() - started:.0f} s")
     assert not findings, f"{len(findings)} of {opened} pages too wide:\n" + "\n".join(findings)
