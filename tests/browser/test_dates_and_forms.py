@@ -137,3 +137,22 @@ def test_a_form_with_errors_opens_with_a_summary_that_links_to_each_field(page, 
     summary.get_by_role("link", name=re.compile("Maksimaalne summa")).click()
     expect(amount).to_be_focused()
     assert serious_violations(page) == []
+
+
+def test_on_a_touch_screen_every_button_and_field_is_at_least_44_px_high(browser, live_server, coordinator_a):
+    context = browser.new_context(
+        base_url=live_server.url, locale="et-EE", viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.locale = "touch"
+    try:
+        open_new_contract(page, coordinator_a)
+        heights = page.locator("main .btn, main .form-control, header .btn, header .navbar-toggler").evaluate_all(
+            "els => els.filter(e => e.offsetParent).map(e => [e.textContent.trim() || e.getAttribute('aria-label') || e.name,"
+            " Math.round(e.getBoundingClientRect().height)])"
+        )
+        assert len(heights) >= 6
+        assert [h for h in heights if h[1] < 44] == []
+        shot(page, "touch-targets")
+    finally:
+        context.close()
