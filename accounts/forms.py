@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from tugi.forms import TugiFormMixin
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(TugiFormMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,

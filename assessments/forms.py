@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from components.models import Component, Form
 from providers.models import Provider
-from tugi.forms import LocalizedDecimalsMixin
+from tugi.forms import Form as TugiForm
 
 from .models import (
     Assessment,
@@ -21,21 +21,16 @@ from .models import (
     ReviewKind,
 )
 
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
-
 
 def date_field(label, *, required=True, help_text="", initial=None) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, help_text=help_text, initial=initial, input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    return forms.DateField(label=label, required=required, help_text=help_text, initial=initial)
 
 
 def _today():
     return timezone.localdate()
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(TugiForm):
     """The whole assessment on one page: the date, known data, each domain and the summary."""
 
     assessed_on = date_field(_("Date of assessment"))
@@ -99,7 +94,7 @@ class AssessmentForm(forms.Form):
         ]
 
 
-class LinkForm(forms.Form):
+class LinkForm(TugiForm):
     provider = forms.ModelChoiceField(
         label=_("Base-support provider"), queryset=Provider.objects.none(),
         help_text=_("Base-support providers with a contract with the municipality in force."),
@@ -118,7 +113,7 @@ class LinkForm(forms.Form):
         self.fields["provider"].queryset = providers
 
 
-class PlanStartForm(forms.Form):
+class PlanStartForm(TugiForm):
     kind = forms.ChoiceField(
         label=_("Kind of plan"), choices=PlanKind.choices,
         help_text=_("A support plan is for a person not yet ready to cooperate: it aims at building contact."),
@@ -126,7 +121,7 @@ class PlanStartForm(forms.Form):
     valid_from = date_field(_("In force from"), initial=_today)
 
 
-class PlanTextsForm(forms.Form):
+class PlanTextsForm(TugiForm):
     """Handbook form B: what the person can build on, and what stands in the way."""
 
     resources = forms.CharField(
@@ -139,7 +134,7 @@ class PlanTextsForm(forms.Form):
     )
 
 
-class GoalForm(forms.Form):
+class GoalForm(TugiForm):
     domain = forms.ModelChoiceField(label=_("Life domain"), queryset=None)
     text = forms.CharField(
         label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}),
@@ -158,7 +153,7 @@ class GoalForm(forms.Form):
         )
 
 
-class SubGoalForm(forms.Form):
+class SubGoalForm(TugiForm):
     text = forms.CharField(label=_("Sub-goal"), max_length=300)
     measure = forms.CharField(
         label=_("How it is measured"), max_length=300, help_text=_("E.g. goes to the shop alone twice a week.")
@@ -166,7 +161,7 @@ class SubGoalForm(forms.Form):
     target_date = date_field(_("By"), required=False)
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(TugiForm):
     text = forms.CharField(label=_("Activity"), max_length=300)
     schedule = forms.CharField(label=_("Schedule"), max_length=200, help_text=_("E.g. every Tuesday, 2 hours."))
     responsible = forms.CharField(
@@ -174,7 +169,7 @@ class ActivityForm(forms.Form):
     )
 
 
-class LineForm(LocalizedDecimalsMixin, forms.Form):
+class LineForm(TugiForm):
     component = forms.ModelChoiceField(label=_("Component"), queryset=Component.objects.none())
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none())
     form = forms.ChoiceField(
@@ -207,21 +202,21 @@ class LineForm(LocalizedDecimalsMixin, forms.Form):
         return data
 
 
-class AgreeForm(forms.Form):
+class AgreeForm(TugiForm):
     agreed_on = date_field(
         _("Agreed with the person on"), initial=_today,
         help_text=_("The date the person (or their representative) agreed to the plan."),
     )
 
 
-class NewVersionForm(forms.Form):
+class NewVersionForm(TugiForm):
     valid_from = date_field(
         _("The change applies from"), help_text=_("The current version ends the day before."),
     )
     reason = forms.CharField(label=_("What changes and why"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TugiForm):
     kind = forms.ChoiceField(label=_("Kind of review"), choices=ReviewKind.choices)
     period_start = date_field(_("Period from"))
     period_end = date_field(_("Period until"))
@@ -258,7 +253,7 @@ class ReviewForm(forms.Form):
         return data
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(TugiForm):
     occasion = forms.ChoiceField(label=_("Occasion"), choices=QolOccasion.choices)
     respondent = forms.ChoiceField(
         label=_("Answered by"), choices=QolRespondent.choices,

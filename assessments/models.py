@@ -77,6 +77,11 @@ class Instrument(models.Model):
     def is_published(self) -> bool:
         return self.published_on is not None
 
+    @property
+    def title(self) -> str:
+        """How users see the version: its name in words, never the admin's short form."""
+        return _("%(name)s, version %(version)s") % {"name": self.name, "version": self.version}
+
 
 class InstrumentItem(models.Model):
     """A life domain of the assessment (or a question of the survey) with its wording."""

@@ -6,20 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import visible_municipalities
 from components.models import Component
 from providers.models import Provider, Specialist
-from tugi.forms import LocalizedDecimalsMixin
+from tugi.forms import Form as TugiForm
+from tugi.forms import ModelForm as TugiModelForm
 
 from .models import DeliveryForm as Form
 from .models import FundingAgreement, InterimEvaluation
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DeliveryEntryForm(forms.Form):
+class DeliveryEntryForm(TugiForm):
     case = forms.ModelChoiceField(queryset=None, label=_("Person"))
     component = forms.ModelChoiceField(queryset=Component.objects.all(), label=_("Component"))
     provider = forms.ModelChoiceField(queryset=Provider.objects.all(), label=_("Provider"))
@@ -27,7 +21,7 @@ class DeliveryEntryForm(forms.Form):
         queryset=Specialist.objects.select_related("provider"), label=_("Specialist"),
         help_text=_("Who delivered the session and signs the attendance sheet."),
     )
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(label=_("Date"))
     start_time = forms.TimeField(
         label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
         help_text=_("Needed to catch overlapping sessions of one specialist."),
@@ -69,15 +63,15 @@ class DeliveryEntryForm(forms.Form):
         return data
 
 
-class DeliveryEditForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+class DeliveryEditForm(TugiForm):
+    date = forms.DateField(label=_("Date"))
     start_time = forms.TimeField(label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     minutes = forms.IntegerField(label=_("Duration (min)"), min_value=1, max_value=24 * 60)
     recipient_name = forms.CharField(label=_("Recipient"), required=False, max_length=200)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class ImportForm(forms.Form):
+class ImportForm(TugiForm):
     municipality = forms.ModelChoiceField(queryset=None, label=_("Municipality"))
     file = forms.FileField(
         label=_("Attendance file"),
@@ -92,32 +86,39 @@ class ImportForm(forms.Form):
             self.fields["municipality"].widget = forms.HiddenInput()
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(TugiForm):
     reason = forms.CharField(
         label=_("Reason for accepting"), max_length=300,
         help_text=_("Why the delivery is billed despite the warning, e.g. the plan is being changed."),
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(TugiForm):
     new_minutes = forms.IntegerField(
         label=_("Correct minutes"), min_value=0, help_text=_("0 if the session did not take place.")
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TugiForm):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Return with remarks"))],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to accept or return the invoice.")},
     )
     remarks = forms.CharField(
         label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning: what must the municipality correct?"),
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("remarks", "").strip():
+            self.add_error("remarks", _("Write the remarks: what must the municipality correct?"))
+        return data
 
-class FundingAgreementForm(LocalizedDecimalsMixin, forms.ModelForm):
+
+class FundingAgreementForm(TugiModelForm):
     """The coordinator keeps the KOV's funding agreement with SKA and its invoicing details."""
 
     class Meta:
@@ -127,7 +128,6 @@ class FundingAgreementForm(LocalizedDecimalsMixin, forms.ModelForm):
             "street_address", "postal_code", "city", "iban", "reference_number",
             "contact_name", "contact_email", "contact_phone",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def clean_iban(self):
         return "".join(self.cleaned_data["iban"].split()).upper()
@@ -140,8 +140,7 @@ class FundingAgreementForm(LocalizedDecimalsMixin, forms.ModelForm):
         return cleaned
 
 
-class InterimEvaluationForm(LocalizedDecimalsMixin, forms.ModelForm):
+class InterimEvaluationForm(TugiModelForm):
     class Meta:
         model = InterimEvaluation
         fields = ["date", "participants", "decided_fee", "note"]
-        widgets = {"date": DateInput()}

@@ -400,6 +400,10 @@ def invoice_list(request):
 @role_required(Role.COORDINATOR, Role.SKA, Role.ADMIN)
 def invoice_detail(request, pk):
     invoice = get_visible_or_404(selectors.invoices_for(request.user), pk=pk)
+    return _invoice_page(request, invoice, ReviewForm())
+
+
+def _invoice_page(request, invoice, review_form, status=200):
     person_lines = Paginator(
         invoice.person_lines.select_related("case").order_by("case__number"), 50
     ).get_page(request.GET.get("page"))
@@ -409,9 +413,9 @@ def invoice_detail(request, pk):
         "person_lines": person_lines,
         "versions": selectors.invoices_for(request.user).filter(billing_month_id=invoice.billing_month_id).order_by("version"),
         "checks": services.consistency_check(invoice),
-        "review_form": ReviewForm(),
+        "review_form": review_form,
     }
-    return render(request, "billing/invoice_detail.html", context)
+    return render(request, "billing/invoice_detail.html", context, status=status)
 
 
 @role_required(Role.COORDINATOR, Role.SKA, Role.ADMIN)
@@ -441,19 +445,19 @@ def invoice_submit(request, pk):
 def invoice_review(request, pk):
     invoice = get_visible_or_404(selectors.invoices_for(request.user), pk=pk)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose whether to accept or return the invoice."))
-        return redirect("billing:invoice_detail", pk=invoice.pk)
-    try:
-        services.review_invoice(
-            invoice=invoice, by=request.user, accept=form.cleaned_data["decision"] == "accept",
-            remarks=form.cleaned_data["remarks"],
-        )
-    except services.BillingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Review saved."))
-    return redirect("billing:invoice_detail", pk=invoice.pk)
+    if form.is_valid():
+        try:
+            services.review_invoice(
+                invoice=invoice, by=request.user, accept=form.cleaned_data["decision"] == "accept",
+                remarks=form.cleaned_data["remarks"],
+            )
+        except services.BillingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Review saved."))
+            return redirect("billing:invoice_detail", pk=invoice.pk)
+    # The page again with the chosen decision kept and the field to fix marked.
+    return _invoice_page(request, invoice, form, status=400)
 
 
 # --- Funding agreement and interim evaluations: the coordinator keeps them, SKA reads them

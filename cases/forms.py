@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from tugi.forms import Form, ModelForm
 
 from .models import (
     CASE_DETAILS_ORDER,
@@ -35,29 +36,8 @@ from .models import (
     Relative,
 )
 
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
-
-def date_input() -> forms.DateInput:
-    """A new date widget each time: a shared instance would carry one form's error
-    styling (``is-invalid``) into every other form that uses it."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _dates(form: forms.ModelForm) -> None:
-    for field in form.fields.values():
-        if isinstance(field, forms.DateField):
-            field.widget = date_input()
-            field.input_formats = list(DATE_FORMATS)
-
-
-class DatedModelForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _dates(self)
-
-
-class PersonForm(DatedModelForm):
+class PersonForm(ModelForm):
     class Meta:
         model = Person
         fields = ["isikukood", "no_code_reason", "birth_date", "first_name", "last_name"]
@@ -119,7 +99,7 @@ class NoticePersonForm(PersonForm):
             self._update_errors(error)
 
 
-class NoticingForm(DatedModelForm):
+class NoticingForm(ModelForm):
     case_manager = forms.ModelChoiceField(
         queryset=User.objects.none(), label=capfirst(_("case manager"))
     )
@@ -145,13 +125,13 @@ class NoticingForm(DatedModelForm):
         self.order_fields(["case_manager"])
 
 
-class NoticingEditForm(DatedModelForm):
+class NoticingEditForm(ModelForm):
     class Meta:
         model = Noticing
         fields = NoticingForm.Meta.fields
 
 
-class EligibilityForm(DatedModelForm):
+class EligibilityForm(ModelForm):
     override_justification = forms.CharField(
         label=capfirst(_("justification for override")),
         required=False,
@@ -171,11 +151,9 @@ class EligibilityForm(DatedModelForm):
         }
 
 
-class EntryForm(DatedModelForm):
+class EntryForm(ModelForm):
     entry_date = forms.DateField(
         label=capfirst(_("entry date")),
-        widget=date_input(),
-        input_formats=list(DATE_FORMATS),
         help_text=_("The date of signing; the 30-day assessment deadline starts here."),
     )
 
@@ -198,7 +176,7 @@ class EntryForm(DatedModelForm):
         widgets = {"consent_scope": forms.Textarea(attrs={"rows": 3})}
 
 
-class ExitForm(DatedModelForm):
+class ExitForm(ModelForm):
     class Meta:
         model = ExitQuestionnaire
         fields = ["exit_date", "reason", "situation", "notes"]
@@ -216,13 +194,13 @@ class CloseForm(forms.Form):
     )
 
 
-class RelativeForm(forms.ModelForm):
+class RelativeForm(ModelForm):
     class Meta:
         model = Relative
         fields = ["kind", "name", "relation", "contact"]
 
 
-class NetworkMemberForm(forms.ModelForm):
+class NetworkMemberForm(ModelForm):
     class Meta:
         model = NetworkMember
         fields = [
@@ -238,14 +216,14 @@ class NetworkMemberForm(forms.ModelForm):
         widgets = {"relationship_note": forms.Textarea(attrs={"rows": 3})}
 
 
-class ActivityForm(DatedModelForm):
+class ActivityForm(ModelForm):
     class Meta:
         model = CaseActivity
         fields = ["on", "activity", "responsible", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ModelForm):
     members = forms.ModelMultipleChoiceField(
         queryset=NetworkMember.objects.none(),
         required=False,
@@ -384,11 +362,9 @@ class InitialAssessmentForm(forms.ModelForm):
         }
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(Form):
     written_on = forms.DateField(
         label=capfirst(_("minutes written on")),
-        widget=date_input(),
-        input_formats=list(DATE_FORMATS),
     )
     confirmed = forms.MultipleChoiceField(
         label=capfirst(_("confirmed their participation")),
@@ -412,14 +388,14 @@ class MinutesForm(forms.Form):
         self.fields["attended"].choices = choices
 
 
-class DecisionForm(DatedModelForm):
+class DecisionForm(ModelForm):
     class Meta:
         model = Decision
         fields = ["text", "responsible", "deadline"]
         help_texts = {"deadline": _("A decision with a deadline appears on the deadlines page.")}
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(Form):
     q = forms.CharField(label=capfirst(_("name or personal identification code")), required=False)
     state = forms.ChoiceField(
         label=capfirst(_("state")),

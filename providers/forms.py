@@ -4,18 +4,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from components.models import Component
-from tugi.forms import LocalizedDecimalsMixin
+from tugi.forms import Form, ModelForm
 
 from .models import Contract, ContractPrice, Provider
 
 
-def date_input() -> forms.DateInput:
-    """A new date widget for each field: a shared instance carries one form's state
-    (e.g. its error styling) into every other form."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ProviderForm(forms.ModelForm):
+class ProviderForm(ModelForm):
     works_offered = SimpleArrayField(
         forms.CharField(max_length=100),
         label=capfirst(_("works offered")),
@@ -49,7 +43,7 @@ class ProviderForm(forms.ModelForm):
         }
 
 
-class SpecialistForm(forms.Form):
+class SpecialistForm(Form):
     name = forms.CharField(label=capfirst(_("name")), max_length=200)
     qualification = forms.CharField(
         label=capfirst(_("qualification")),
@@ -58,21 +52,20 @@ class SpecialistForm(forms.Form):
         help_text=_("E.g. rehabilitation specialist, activity instructor."),
     )
     valid_from = forms.DateField(
-        label=capfirst(_("valid from")), required=False, widget=date_input()
+        label=capfirst(_("valid from")), required=False
     )
     valid_to = forms.DateField(
-        label=capfirst(_("valid until")), required=False, widget=date_input()
+        label=capfirst(_("valid until")), required=False
     )
 
 
-class ContractForm(LocalizedDecimalsMixin, forms.ModelForm):
+class ContractForm(ModelForm):
     class Meta:
         model = Contract
         fields = ["number", "start", "end", "maximum_amount", "procurement_reference"]
-        widgets = {"start": date_input(), "end": date_input()}
 
 
-class PriceForm(LocalizedDecimalsMixin, forms.ModelForm):
+class PriceForm(ModelForm):
     class Meta:
         model = ContractPrice
         fields = [
@@ -82,7 +75,6 @@ class PriceForm(LocalizedDecimalsMixin, forms.ModelForm):
             "valid_from",
             "valid_to",
         ]
-        widgets = {"valid_from": date_input(), "valid_to": date_input()}
 
     def __init__(self, *args, on=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,10 +84,9 @@ class PriceForm(LocalizedDecimalsMixin, forms.ModelForm):
         self.fields["component"].queryset = components
 
 
-class ChangePriceForm(LocalizedDecimalsMixin, forms.Form):
+class ChangePriceForm(Form):
     from_date = forms.DateField(
         label=capfirst(_("new price from")),
-        widget=date_input(),
         help_text=_("The current price ends the day before."),
     )
     unit_price_individual = forms.DecimalField(

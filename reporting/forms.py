@@ -5,14 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tugi.forms import MonthField
+from tugi.forms import Form, MonthField
 
 from .models import ReportJob
 
 __all__ = ["JobFilterForm", "MonthField", "ReportRequestForm"]
 
 
-class JobFilterForm(forms.Form):
+class JobFilterForm(Form):
     kind = forms.ChoiceField(label=_("Report"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -40,7 +40,7 @@ class JobFilterForm(forms.Form):
         return jobs
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(Form):
     kind = forms.ChoiceField(label=_("Report"))
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),

@@ -28,7 +28,9 @@ class Cell:
 
 
 def month_range(last: date, count: int) -> list[date]:
-    return [workdays.add_months(last, -n) for n in range(count - 1, -1, -1)]
+    """``count`` months up to ``last``, newest first: on a phone the month that matters now
+    is the one in view, not six columns to the right."""
+    return [workdays.add_months(last, -n) for n in range(count)]
 
 
 def month_table(user, municipalities, months: list[date]) -> list[tuple]:

@@ -161,7 +161,7 @@ def request_report(request):
         except services.ReportingError as exc:
             form.add_error(None, exc.message)
         else:
-            _say_queued(request, job, _("The report is being generated."))
+            _say_queued(request, job, _("Report requested."))
             if target := _safe_next(request):
                 return redirect(target)
             return redirect("reporting:job_detail", pk=job.pk)
@@ -192,7 +192,7 @@ def _request_document(request, kind):
         messages.error(request, exc.message)
         job = None
     else:
-        _say_queued(request, job, _("The document is being generated."))
+        _say_queued(request, job, _("Document requested."))
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -212,7 +212,7 @@ def retry(request, pk):
     except services.ReportingError as exc:
         messages.error(request, exc.message)
     else:
-        _say_queued(request, job, _("The report is being generated again."))
+        _say_queued(request, job, _("Report requested again."))
     return redirect("reporting:job_detail", pk=job.pk)
 
 

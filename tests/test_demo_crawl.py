@@ -198,8 +198,9 @@ def sign_in(client, username: str) -> None:
     assert response.status_code == 302, f"{username} could not sign in"
 
 
-def crawl(client, username: str) -> tuple[list[str], int]:
-    """Follow every link ``username`` is shown; return the findings and the pages fetched."""
+def crawl(client, username: str, pages: list[str] | None = None) -> tuple[list[str], int]:
+    """Follow every link ``username`` is shown; return the findings and the pages fetched.
+    The HTML pages reached are added to ``pages`` (the phone-width test opens them all)."""
     findings: list[str] = []
     queue: deque[tuple[str, str]] = deque([("/", "(start)")])
     seen = {"/"}
@@ -223,6 +224,8 @@ def crawl(client, username: str) -> tuple[list[str], int]:
                 response.getvalue()  # a download: read to its end (closing the file), not parsed
                 continue
             html = response.content.decode()
+            if pages is not None:
+                pages.append(url)
             findings += [
                 f"{username} {url} shows English: {phrase!r}" for phrase in english_on(html)
             ]

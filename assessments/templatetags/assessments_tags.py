@@ -45,5 +45,6 @@ def qol_change_chart(case) -> dict:
         "chart": chart(
             "bar", [name for name, _ in change.rows], datasets, horizontal=True, y_max=change.scale_max
         ) if change.surveys else None,
-        "height": 120 + 12 * len(change.rows) * max(len(change.surveys), 1),
+        # Room for every question's label (up to three lines on a phone) beside its bars.
+        "height": 120 + len(change.rows) * max(64, 14 * len(change.surveys)),
     }

@@ -127,7 +127,7 @@ def qol_rows(municipality, month) -> Iterator[list]:
 
 @report_kind(
     "qol_summary",
-    label=gettext_lazy("Quality-of-life summary (Elukvaliteedi hinnang_koond)"),
+    label=gettext_lazy("Quality-of-life summary (XLSX)"),
     extension="xlsx",
     roles=frozenset({Role.COORDINATOR, Role.SKA}),
     scope="municipality_month",

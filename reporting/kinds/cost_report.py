@@ -227,7 +227,7 @@ def write_cost_report(out, *, municipality, month, invoice, rows, progress=None)
 
 @report_kind(
     "cost_report",
-    label=gettext_lazy("Monthly cost report (KOV_Teenuskomponentide andmekogu)"),
+    label=gettext_lazy("Monthly cost report (XLSX)"),
     extension="xlsx",
     roles=COST_ROLES,
     scope="municipality_month",

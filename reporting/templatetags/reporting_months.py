@@ -14,11 +14,16 @@ def _user(context):
 
 
 @register.simple_tag(takes_context=True)
-def month_documents(context, municipality, month):
+def month_documents(context, municipality, month, kinds=""):
+    """The month's documents; ``kinds`` ("invoice_pdf cost_report") keeps only those, in that order."""
     user = _user(context)
     if user is None or municipality is None or month is None:
         return []
-    return months.month_documents(user, municipality, month)
+    rows = months.month_documents(user, municipality, month)
+    if kinds:
+        order = kinds.split()
+        rows = sorted((row for row in rows if row.kind.code in order), key=lambda row: order.index(row.kind.code))
+    return rows
 
 
 @register.simple_tag(takes_context=True)

@@ -22,6 +22,18 @@
     });
   }
 
+  // Long category names (a quality-of-life question) break into lines of about `width`
+  // characters, so every one of them fits beside its bar.
+  function wrap(label, width) {
+    const lines = [];
+    String(label).split(" ").forEach(function (word) {
+      const last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= width) lines[last] += " " + word;
+      else lines.push(word);
+    });
+    return lines;
+  }
+
   function draw(canvas) {
     if (!window.Chart || window.Chart.getChart(canvas)) return;
     const source = document.getElementById(canvas.dataset.chart);
@@ -29,12 +41,14 @@
     const spec = JSON.parse(source.textContent);
     const format = spec.money ? euro.format : plain.format;
     const lineChart = spec.type === "line";
+    // Every category is labelled: Chart.js would otherwise skip labels that do not fit.
+    const categoryAxis = { stacked: spec.stacked, ticks: { autoSkip: false } };
     const valueAxis = { stacked: spec.stacked, beginAtZero: true, suggestedMax: spec.yMax || undefined,
                         ticks: { precision: spec.money ? undefined : 0, callback: function (v) { return format(v); } } };
     new window.Chart(canvas, {
       type: spec.type,
       data: {
-        labels: spec.labels,
+        labels: spec.horizontal ? spec.labels.map(function (l) { return wrap(l, canvas.clientWidth < 500 ? 18 : 32); }) : spec.labels,
         datasets: spec.datasets.map(function (d, i) {
           return dataset(lineChart ? Object.assign({ type: "line" }, d) : d, i);
         }),
@@ -46,8 +60,8 @@
         interaction: { mode: "index", intersect: false },
         indexAxis: spec.horizontal ? "y" : "x",
         scales: spec.horizontal
-          ? { y: { stacked: spec.stacked }, x: valueAxis }
-          : { x: { stacked: spec.stacked }, y: valueAxis },
+          ? { y: categoryAxis, x: valueAxis }
+          : { x: categoryAxis, y: valueAxis },
         plugins: {
           legend: { position: "bottom" },
           tooltip: { callbacks: { label: function (c) {

@@ -1,10 +1,12 @@
 """The pages: the provider's week grid, the coordinator's month end, import, admin and SKA."""
 
+import re
 from datetime import date, datetime
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from billing import services
@@ -120,6 +122,45 @@ def test_ska_reviews_a_submitted_invoice_and_sees_the_consistency_check(client, 
     client.post(f"/billing/invoices/{invoice.pk}/review/", {"decision": "return", "remarks": "Vale summa"})
     invoice.refresh_from_db()
     assert (invoice.state, invoice.remarks) == (Invoice.State.RETURNED, "Vale summa")
+
+
+def test_returning_an_invoice_without_remarks_keeps_the_choice_and_marks_the_field(
+    client, world, coordinator_a, ska_user
+):
+    services.record_deliveries(drafts=[world.draft()], by=coordinator_a)
+    invoice = services.close_month(
+        municipality=world.kov, month=date(2026, 4, 1), by=coordinator_a, today=date(2026, 5, 4)
+    )
+    services.submit_invoice(invoice=invoice, by=coordinator_a)
+    client.force_login(ska_user)
+
+    response = client.post(f"/billing/invoices/{invoice.pk}/review/", {"decision": "return", "remarks": " "})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r'<input[^>]*value="return"[^>]*checked', page), "the chosen decision was lost"
+    remarks = re.search(r'<textarea[^>]*name="remarks"[^>]*>', page)[0]
+    assert 'aria-invalid="true"' in remarks and "is-invalid" in remarks
+    assert page.count("Kirjutage märkused: mida peab omavalitsus parandama?") == 2  # summary and field
+    invoice.refresh_from_db()
+    assert invoice.state == Invoice.State.SUBMITTED
+
+
+def test_the_invoice_page_links_its_pdf_and_xlsx(client, world, coordinator_a, django_capture_on_commit_callbacks):
+    from reporting.models import ReportJob
+
+    services.record_deliveries(drafts=[world.draft()], by=coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = services.close_month(
+            municipality=world.kov, month=date(2026, 4, 1), by=coordinator_a, today=date(2026, 5, 4)
+        )
+    client.force_login(coordinator_a)
+    page = client.get(f"/billing/invoices/{invoice.pk}/").content.decode()
+    files = page.split('id="invoice-files"')[1].split("</section>")[0]
+    for kind in ("invoice_pdf", "cost_report"):
+        job = ReportJob.objects.get(kind=kind, municipality=world.kov, month=date(2026, 4, 1), is_current=True)
+        assert f'href="{reverse("reporting:download", args=[job.pk])}"' in files, kind
+    assert files.index("invoice_pdf") < files.index("cost_report")
 
 
 def test_the_contract_page_shows_what_billing_has_invoiced(client, world, coordinator_a):

@@ -24,7 +24,7 @@ def test_a_case_manager_generates_the_case_documentation_form_and_downloads_it(
     row.get_by_role("button", name=re.compile(r"^Koosta\b")).click()
 
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/#documents$"))
-    expect(page.get_by_text("Dokumenti koostatakse.")).to_be_visible()
+    expect(page.get_by_text("Dokument on tellitud.")).to_be_visible()
     row = page.get_by_test_id("document-case_documentation_form")
     page.screenshot(path="/tmp/rep/case_documents.png", full_page=True)
     with page.expect_download() as download:

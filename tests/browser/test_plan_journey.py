@@ -67,7 +67,7 @@ def test_an_action_plan_from_assessment_to_a_later_version(page, reference_data,
     page.get_by_role("link", name="Seosta baastoetuse osutajaga").click()
     page.get_by_label("Baastoetuse osutaja").select_option(label="MTÜ Kaasteel")
     page.get_by_role("button", name="Salvesta").click()
-    expect(page.get_by_text("Tutvusta isikule piirkonna baastoetuse osutajaid ja tehke valik koos.")).to_be_visible()
+    expect(page.locator(".invalid-feedback", has_text="Tutvustage isikule piirkonna baastoetuse osutajaid ja tehke valik koos.")).to_be_visible()
     page.get_by_label("Teenuseosutajaid tutvustati ja valikut selgitati isikule").check()
     page.get_by_role("button", name="Salvesta").click()
     expect(page.get_by_text("Isik on baastoetuse osutajaga seostatud.")).to_be_visible()
@@ -115,7 +115,7 @@ def test_an_action_plan_from_assessment_to_a_later_version(page, reference_data,
     page.get_by_label("Teenuseosutaja").select_option(label="OÜ Liikumisrõõm")
     page.get_by_label("Tunde kuus").fill("2")
     page.get_by_role("button", name="Salvesta").click()
-    expect(page.get_by_text("B2 on baastoetus: seda osutab ainult isiku baastoetuse osutaja (MTÜ Kaasteel).")).to_be_visible()
+    expect(page.locator(".invalid-feedback", has_text="B2 on baastoetus: seda osutab ainult isiku baastoetuse osutaja (MTÜ Kaasteel).")).to_be_visible()
     page.get_by_role("link", name="Tühista").click()
 
     # 10 × 32.00 + 4 × 12.00 + 4 × 35.00 = 508.00 in a full month.

@@ -46,8 +46,11 @@ def test_a_missing_reason_for_no_code_is_said_once(client, case_manager_a):
     client.force_login(case_manager_a)
     data = notice_data(isikukood="") | {"noticing-case_manager": case_manager_a.pk}
     page = client.post(reverse("cases:notice"), data).content.decode()
-    assert page.count("Sisesta põhjus, miks isikul pole isikukoodi.") == 1
-    assert page.count("Sisesta isikukoodita isiku sünniaeg.") == 1
+    summary, fields = page.split('data-testid="error-summary"')[1].split("</ul>", 1)
+    for message in ("Sisestage põhjus, miks isikul pole isikukoodi.", "Sisestage isikukoodita isiku sünniaeg."):
+        # Once in the error summary at the top and once at its field.
+        assert summary.count(message) == 1
+        assert fields.count(message) == 1
 
 
 def test_the_history_lists_network_meeting_decisions(client, kov_a, case_manager_a):

@@ -19,7 +19,7 @@ from tests.cases.test_views import notice_data
 pytestmark = pytest.mark.django_db
 
 CODE = make_isikukood(date(1990, 1, 2), "F", 7)
-NEUTRAL = "Sellele isikule ei saa praegu toimikut avada. Pöördu SKA juhtumikorraldaja poole."
+NEUTRAL = "Sellele isikule ei saa praegu toimikut avada. Pöörduge SKA juhtumikorraldaja poole."
 
 
 def client_for(user):
@@ -179,7 +179,7 @@ def test_the_notice_page_opens_a_case_for_a_person_who_exited_in_another_kov(
 def test_the_notice_page_links_to_the_open_case_of_the_same_kov(kov_a, case_manager_a):
     open_case = CaseFactory(municipality=kov_a, person__isikukood=CODE)
     page = notice_form(case_manager_a).content.decode()
-    assert page.count("Sellel isikul on juba avatud toimik.") == 1
+    assert page.count("Sellel isikul on juba avatud toimik.") == 2  # in the error summary and at the field
     assert f"Ava toimik {open_case.number}" in page
     assert reverse("cases:case_detail", kwargs={"pk": open_case.pk}) in page
     assert "juba olemas" not in page

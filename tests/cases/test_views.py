@@ -278,8 +278,8 @@ def test_services_seam_moves_the_state_and_the_page_shows_the_plan_deadline(
 def test_a_person_without_a_code_needs_a_birth_date_and_a_reason(kj, case_manager_a):
     data = notice_data(isikukood="") | {"noticing-case_manager": case_manager_a.pk}
     page = kj.post(reverse("cases:notice"), data).content.decode()
-    assert "Sisesta isikukoodita isiku sünniaeg." in page
-    assert "Sisesta põhjus, miks isikul pole isikukoodi." in page
+    assert "Sisestage isikukoodita isiku sünniaeg." in page
+    assert "Sisestage põhjus, miks isikul pole isikukoodi." in page
     assert not Person.objects.exists()
     data |= {"person-birth_date": "1988-04-02", "person-no_code_reason": "Ukraina kodanik"}
     assert kj.post(reverse("cases:notice"), data).status_code == 302

@@ -39,6 +39,15 @@ def test_ska_sees_each_municipalitys_month_state_and_its_files(
     assert "avatud" in other and "download" not in other
 
 
+def test_the_month_table_runs_newest_month_first(client, month, kov_a, ska_user):
+    client.force_login(ska_user)
+    page = client.get(reverse("reporting:months"), {"month": "2026-05"}).content.decode()
+    heads = page.split('data-testid="months-table"')[1].split("</tr>")[0]
+    assert heads.index("05.2026") < heads.index("04.2026") < heads.index("12.2025")
+    row = page.split(f'data-testid="cell-{kov_a.code}-2026-05"')[1]
+    assert f'data-testid="cell-{kov_a.code}-2026-04"' in row
+
+
 @pytest.mark.parametrize(
     ("on_time", "accept", "label"),
     [

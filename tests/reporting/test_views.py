@@ -76,13 +76,29 @@ def test_the_status_fragment_polls_only_while_the_job_is_unfinished(client, admi
     url = reverse("reporting:job_detail", args=[job.pk])
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 2s"' in fragment
-    assert 'aria-valuenow="40"' in fragment
+    assert 'max="100" value="40"' in fragment
     assert "Loen logi" in fragment
     assert "<html" not in fragment
     services.run_job(job_id=job.pk)
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in fragment
     assert reverse("reporting:download", args=[job.pk]) in fragment
+    assert "Fail on valmis." in fragment
+
+
+def test_the_job_page_speaks_plainly(client, coordinator_a, kov_a, django_capture_on_commit_callbacks):
+    """No checksum or attempt count for users, and no "being generated" under "done"."""
+    client.force_login(coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reporting:request"), {"kind": "access_log", "municipality": kov_a.pk, "month": "2026-10"}
+        )
+    page = client.get(response["Location"]).content.decode()
+    job = ReportJob.objects.get()
+    assert job.status == ReportJob.Status.DONE and job.checksum and job.attempts == 1
+    assert "Valmis" in page and "Aruanne on tellitud." in page
+    for internal in ("SHA-256", job.checksum, "Katse", "koostatakse"):
+        assert internal not in page
 
 
 def test_a_failed_job_page_shows_the_error_and_a_retry_button(
@@ -94,7 +110,7 @@ def test_a_failed_job_page_shows_the_error_and_a_retry_button(
     page = client.get(reverse("reporting:job_detail", args=[job.pk])).content.decode()
     assert "Oktoobri arve on veel koostamata." in page
     assert reverse("reporting:retry", args=[job.pk]) in page
-    assert "data-confirm=" in page
+    assert "data-confirm=\"Kas koostada see aruanne uuesti?\"" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reporting:retry", args=[job.pk]))
     assert response.status_code == 302
