@@ -64,7 +64,7 @@ class PersonForm(ModelForm):
         return data
 
 
-class CaseDetailsForm(DatedModelForm):
+class CaseDetailsForm(ModelForm):
     """The person's details as this case file records them (handbook form A, 1): contacts,
     addresses, citizenship, identity document, marital status, disability, work ability
     and incapacity, earlier assessments, other information."""
@@ -182,12 +182,10 @@ class ExitForm(ModelForm):
         fields = ["exit_date", "reason", "situation", "notes"]
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     """Closing the case file of a noticed person who did not enter."""
 
-    on = forms.DateField(
-        label=capfirst(_("closed on")), widget=date_input(), input_formats=list(DATE_FORMATS)
-    )
+    on = forms.DateField(label=capfirst(_("closed on")))
     reason = forms.ChoiceField(label=capfirst(_("reason for closing")), choices=ClosureReason.choices)
     note = forms.CharField(
         label=capfirst(_("closing note")), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -275,13 +273,13 @@ class MeetingForm(ModelForm):
         return data
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "schedule", "speaker"]
 
 
-class NotificationForm(DatedModelForm):
+class NotificationForm(ModelForm):
     """D2: who was notified of the meeting, when and by whom, and whether they confirmed."""
 
     invitee = forms.ModelChoiceField(
@@ -300,26 +298,26 @@ class NotificationForm(DatedModelForm):
         self.order_fields(["invitee"])
 
 
-class PreparationTaskForm(DatedModelForm):
+class PreparationTaskForm(ModelForm):
     class Meta:
         model = PreparationTask
         fields = ["task", "performer", "due_on"]
 
 
-class InitialActionForm(DatedModelForm):
+class InitialActionForm(ModelForm):
     class Meta:
         model = InitialAction
         fields = ["action", "due_on", "performer"]
 
 
-class ActionPlanItemForm(DatedModelForm):
+class ActionPlanItemForm(ModelForm):
     class Meta:
         model = ActionPlanItem
         fields = ["goal", "activity", "due_on", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
 
 
-class InitialAssessmentForm(forms.ModelForm):
+class InitialAssessmentForm(ModelForm):
     """Handbook form A, 3 (information per life domain, from the person and from the
     network) and 6 with A1 (summary, decision after the initial assessment, needs, legal
     basis)."""
