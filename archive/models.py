@@ -25,6 +25,12 @@ class EvidenceStorage(LazyObject):
 evidence_storage = EvidenceStorage()
 
 
+def evidence_store():
+    """The field's storage as a callable, so migrations name this function, not a path of one
+    machine (``STORAGES["evidence"]`` differs between production, development and tests)."""
+    return storages["evidence"]
+
+
 def evidence_path(instance: Attachment, filename: str) -> str:
     """A random name per file, in a folder per case file; the uploader's file name is kept
     only as text (``original_name``), never as a path."""
@@ -67,7 +73,7 @@ class Attachment(models.Model):
         related_name="+",
     )
     file = models.FileField(
-        _("file"), storage=evidence_storage, upload_to=evidence_path, max_length=300
+        _("file"), storage=evidence_store, upload_to=evidence_path, max_length=300
     )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("file type"), max_length=100)
