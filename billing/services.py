@@ -22,6 +22,7 @@ from tugi.money import ZERO, hours_from_minutes, line_amount, round_cents
 from tugi.workdays import due_date, month_end, month_start, next_month
 
 from . import signals, validation
+from .locks import hold_months_for_share
 from .models import (
     Adjustment,
     BillingMonth,
@@ -98,6 +99,7 @@ def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.
         )
     deliveries = []
     with database_rules(), transaction.atomic():
+        _hold(drafts)
         for draft, result in zip(drafts, checked, strict=True):
             delivery = Delivery(
                 municipality=draft.municipality, case=draft.case, component=draft.component,
@@ -113,6 +115,14 @@ def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.
     return deliveries
 
 
+def _hold(drafts: list[Draft]) -> None:
+    months: dict[int, set] = defaultdict(set)
+    for draft in drafts:
+        months[draft.municipality.pk].add(draft.date)
+    for municipality_id in sorted(months):
+        hold_months_for_share(municipality_id, months[municipality_id])
+
+
 def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
     """Change a delivery's date, time, minutes, recipient or note, re-checking every rule."""
     draft = validation.draft_of(delivery)
@@ -122,6 +132,7 @@ def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
     if result.errors:
         raise BillingError([p.message for p in result.errors], rows=[(0, result.errors)])
     with database_rules(), transaction.atomic():
+        hold_months_for_share(delivery.municipality_id, {delivery.date, draft.date})
         for name, value in changes.items():
             setattr(delivery, name, value)
         delivery.contract = result.price.contract
@@ -137,6 +148,7 @@ def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
 
 def delete_delivery(*, delivery: Delivery, by) -> None:
     with database_rules(), transaction.atomic():
+        hold_months_for_share(delivery.municipality_id, [delivery.date])
         delivery.delete()
 
 
@@ -148,6 +160,7 @@ def accept_warning(*, delivery: Delivery, reason: str, by) -> Delivery:
     if delivery.status != Status.WARNING:
         raise BillingError(_("This delivery has no warning to accept."))
     with database_rules(), transaction.atomic():
+        hold_months_for_share(delivery.municipality_id, [delivery.date])
         delivery.status = Status.ACCEPTED
         delivery.accepted_reason = reason
         delivery.accepted_by = by
@@ -165,6 +178,7 @@ def recheck_month(*, municipality: Municipality, month: dt.date) -> int:
         municipality=municipality, date__gte=month, date__lte=month_end(month)
     ).select_related("case", "component", "provider", "specialist", "municipality")
     with database_rules(), transaction.atomic():
+        hold_months_for_share(municipality.pk, [month])
         for delivery in qs:
             result = validation.check(validation.draft_of(delivery))
             problems = [p.as_dict() for p in result.problems]
