@@ -73,15 +73,34 @@ def _lines_cost(lines: Iterable[PlanLine], month: date) -> Decimal:
     return sum((_line_cost(line, month) for line in lines), ZERO)
 
 
-def _line_cost(line: PlanLine, month: date) -> Decimal:
-    """One line's share of ``month`` (0 when it is not in force in it), rounded to cents."""
+def line_share(line: PlanLine, month: date) -> Decimal:
+    """The share of ``month`` in which the line (and its plan version) is in force: its days
+    in force / the month's days (0 when it is not in force in the month)."""
     first, last = month_start(month), month_end(month)
     start = max(first, line.valid_from, line.plan.valid_from)
     end = min(d for d in (last, line.valid_to, line.plan.valid_to) if d is not None)
     if end < start:
+        return Decimal(0)
+    return Decimal((end - start).days + 1) / Decimal((last - first).days + 1)
+
+
+def _line_cost(line: PlanLine, month: date) -> Decimal:
+    """One line's share of ``month`` (0 when it is not in force in it), rounded to cents."""
+    share = line_share(line, month)
+    if not share:
         return ZERO
-    share = Decimal((end - start).days + 1) / Decimal((last - first).days + 1)
     return round_cents(line.monthly_quantity * line.unit_price * share)
+
+
+def plan_lines_in_month(*, case: Case, month: date) -> QuerySet[PlanLine]:
+    """Lines of agreed plan versions in force at some time in ``month`` whose own period
+    overlaps it (the line is in force on at least one day of the month)."""
+    first, last = month_start(month), month_end(month)
+    return (
+        PlanLine.objects.filter(plan__in=plans_in_force(case=case, start=first, end=last), valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .select_related("component", "provider", "plan")
+    )
 
 
 def planned_cost(*, case: Case, month: date) -> Decimal:

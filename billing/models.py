@@ -120,6 +120,10 @@ class Delivery(models.Model):
                 violation_error_message=_("Minutes must be more than zero."),
             ),
             models.CheckConstraint(
+                name="delivery_minutes_at_most_a_day", condition=Q(minutes__lte=480),
+                violation_error_message=_("A session lasts at most one working day (480 minutes)."),
+            ),
+            models.CheckConstraint(
                 name="delivery_amount_not_negative", condition=Q(amount__isnull=True) | Q(amount__gte=0),
             ),
             models.UniqueConstraint(

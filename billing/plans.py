@@ -11,13 +11,26 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from assessments.models import PlanLine, PlanStatus
-from assessments.selectors import plan_lines_on, planned_cost, planned_costs
+from assessments.models import BaseProviderLink, Plan, PlanLine, PlanStatus
+from assessments.selectors import (
+    line_share,
+    plan_lines_in_month,
+    plan_lines_on,
+    planned_cost,
+    planned_costs,
+)
 from cases.models import Case
+from components.models import Component
 
 __all__ = [
-    "covering_line", "planned_budget", "planned_budgets", "provider_lines", "provider_lines_of_municipality",
+    "covering_line", "is_planning_by_base_provider", "lines_for", "planned_budget", "planned_budgets",
+    "planned_hours", "provider_lines", "provider_lines_of_municipality",
 ]
+
+#: Base-support components that the linked base-support provider delivers while the first plan
+#: is being made (pilot conditions: the plan is made during base support, within 30 days of the
+#: assessment); until the first agreed plan starts they count as on plan.
+PLANNING_COMPONENTS = ("B1", "B3")
 
 
 def covering_line(*, case: Case, day: date, component_id: int, provider_id: int) -> PlanLine | None:
@@ -28,6 +41,32 @@ def covering_line(*, case: Case, day: date, component_id: int, provider_id: int)
         .order_by("-valid_from")
         .first()
     )
+
+
+def lines_for(*, case: Case, day: date, component_id: int, provider_id: int) -> list[PlanLine]:
+    """Every plan line in force on ``day`` that buys this component from this provider."""
+    return list(plan_lines_on(case=case, day=day).filter(component_id=component_id, provider_id=provider_id))
+
+
+def planned_hours(*, case: Case, month: date, component_id: int, provider_id: int, form: str) -> Decimal:
+    """Hours a month the plan buys of this component from this provider in this form, each line
+    in proportion to the days of ``month`` it is in force."""
+    lines = plan_lines_in_month(case=case, month=month).filter(
+        component_id=component_id, provider_id=provider_id, form=form
+    )
+    return sum((line.monthly_quantity * line_share(line, month) for line in lines), Decimal(0))
+
+
+def is_planning_by_base_provider(*, case: Case, day: date, component: Component, provider_id: int) -> bool:
+    """Base-support planning (B1, B3) by the person's linked base-support provider from the link
+    date until the first agreed plan starts: on plan, though no plan line buys it yet."""
+    if component.code not in PLANNING_COMPONENTS:
+        return False
+    linked = BaseProviderLink.objects.filter(case=case, provider_id=provider_id, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+    planned = Plan.objects.filter(case=case, status=PlanStatus.AGREED, valid_from__lte=day)
+    return linked.exists() and not planned.exists()
 
 
 def planned_budget(*, case: Case, month: date) -> Decimal:

@@ -1,6 +1,6 @@
 """Changing billing data: recording attendance, the month-end close, submission, SKA's review,
 reopening, corrections after acceptance. Views, the import and the management commands all
-call these functions; every rule about a delivery comes from :mod:`billing.validation`."""
+call these functions; every rule about a delivery comes from :mod:`billing.rules`."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
+from accounts.permissions import can_record_for
 from tugi.errors import DomainError
 from tugi.money import ZERO, hours_from_minutes, line_amount, round_cents
 from tugi.workdays import due_date, month_end, month_start, next_month
 
-from . import signals, validation
+from . import rules, signals
 from .locks import hold_months_for_share
 from .models import (
     Adjustment,
@@ -32,8 +33,8 @@ from .models import (
     MonthState,
     Status,
 )
+from .rules import Draft
 from .selectors import agreement_for
-from .validation import Draft
 
 LOCK_SQLSTATE = "TU423"
 SPECIALIST_SQLSTATE = "TU409"
@@ -84,12 +85,12 @@ def database_rules() -> Iterator[None]:
 def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.FORM) -> list[Delivery]:
     """Record the drafts all together or not at all. Errors refuse; warnings are kept on the row."""
     checked = []
-    pending: dict[tuple, int] = defaultdict(int)
     failures = []
     for index, draft in enumerate(drafts):
-        key = (draft.case.pk, draft.component.pk, draft.provider.pk, month_start(draft.date))
-        result = validation.check(draft, pending_minutes=pending[key])
-        pending[key] += draft.minutes or 0
+        if by is not None and not can_record_for(by, draft.case, draft.date):
+            result = rules.Checked([rules.problem("person_not_reachable", value=draft.case.person.isikukood or "—")])
+        else:
+            result = rules.check(draft, pending=drafts[:index])
         if result.errors:
             failures.append((index, result.errors))
         checked.append(result)
@@ -125,10 +126,13 @@ def _hold(drafts: list[Draft]) -> None:
 
 def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
     """Change a delivery's date, time, minutes, recipient or note, re-checking every rule."""
-    draft = validation.draft_of(delivery)
+    draft = rules.draft_of(delivery)
     for name, value in changes.items():
         setattr(draft, name, value)
-    result = validation.check(draft)
+    if by is not None and not can_record_for(by, draft.case, draft.date):
+        result = rules.Checked([rules.problem("person_not_reachable", value=draft.case.person.isikukood or "—")])
+    else:
+        result = rules.check(draft)
     if result.errors:
         raise BillingError([p.message for p in result.errors], rows=[(0, result.errors)])
     with database_rules(), transaction.atomic():
@@ -180,7 +184,7 @@ def recheck_month(*, municipality: Municipality, month: dt.date) -> int:
     with database_rules(), transaction.atomic():
         hold_months_for_share(municipality.pk, [month])
         for delivery in qs:
-            result = validation.check(validation.draft_of(delivery))
+            result = rules.check(rules.draft_of(delivery))
             problems = [p.as_dict() for p in result.problems]
             status = result.status
             if status == Status.WARNING and delivery.status == Status.ACCEPTED and problems == delivery.problems:
@@ -247,7 +251,7 @@ def invoice_preview(*, municipality: Municipality, month: dt.date) -> dict:
 #: The invoice's figures in one statement over one scan of the month: the per-person report is
 #: written, and the component totals come back (with the number of persons).
 CLOSE_SQL = f"""
-WITH t AS MATERIALIZED ({validation.MONTH_TOTALS_SQL}),
+WITH t AS MATERIALIZED ({rules.MONTH_TOTALS_SQL}),
 persons AS (
     INSERT INTO billing_invoicepersonline (invoice_id, case_id, hours, sessions, amount)
     SELECT %(invoice)s, case_id, round(minutes / 60.0, 4), sessions, amount
@@ -282,7 +286,7 @@ def close_month(*, municipality: Municipality, month: dt.date, by, today: dt.dat
                 _("Month %(month)s is already closed (%(state)s).")
                 % {"month": f"{month:%m.%Y}", "state": billing_month.get_state_display()}
             )
-        reasons = validation.month_blockers(municipality, month)
+        reasons = rules.month_blockers(municipality, month)
         try:
             fee = case_management_fee(municipality=municipality, month=month)
         except BillingError as error:
@@ -303,7 +307,7 @@ def close_month(*, municipality: Municipality, month: dt.date, by, today: dt.dat
             total=ZERO, closed_by=by,
         )
         with connection.cursor() as cursor:
-            cursor.execute(CLOSE_SQL, {**validation.month_params(municipality, month), "invoice": invoice.pk})
+            cursor.execute(CLOSE_SQL, {**rules.month_params(municipality, month), "invoice": invoice.pk})
             result = cursor.fetchall()
         component_rows = [row[:4] for row in result]
         participants = result[0][4] if result else 0
@@ -419,7 +423,7 @@ def correct_after_acceptance(*, delivery: Delivery, new_minutes: int, reason: st
     current = (delivery.amount or ZERO) + (delivery.adjustments.aggregate(s=Sum("amount"))["s"] or ZERO)
     corrected = line_amount(delivery.unit_price, hours_from_minutes(new_minutes))
     target = next_month(original_month)
-    while validation.is_locked(delivery.municipality_id, target):
+    while rules.is_locked(delivery.municipality_id, target):
         target = next_month(target)
     with database_rules(), transaction.atomic():
         adjustment = Adjustment(

@@ -21,7 +21,7 @@ from accounts.permissions import get_visible_or_404, role_required
 from providers.models import Specialist
 from tugi.workdays import add_months, month_start
 
-from . import dashboards, imports, plans, selectors, services, validation
+from . import dashboards, imports, plans, rules, selectors, services
 from .forms import (
     AcceptForm,
     CorrectionForm,
@@ -83,7 +83,7 @@ def my_attendance(request):
                     continue
                 case = line.plan.case
                 drafts.append(
-                    validation.Draft(
+                    rules.Draft(
                         municipality=case.municipality, case=case, component=line.component,
                         provider=request.user.provider, specialist=specialist, date=day,
                         minutes=minutes, form=line.form,
@@ -152,7 +152,7 @@ def delivery_add(request):
         people = [data["case"], *[c for c in data["participants"] if c != data["case"]]]
         session = uuid.uuid4()
         drafts = [
-            validation.Draft(
+            rules.Draft(
                 municipality=case.municipality, case=case, component=data["component"], provider=data["provider"],
                 specialist=data["specialist"], date=data["date"], start_time=data["start_time"],
                 minutes=data["minutes"], form=data["form"], recipient_name=data["recipient_name"],
@@ -309,7 +309,7 @@ def month_end(request):
         "can_reopen": bool(state and state.state in (MonthState.CLOSED, MonthState.RETURNED)),
         "closable_from": closable_from,
         "has_ended": today >= closable_from,
-        "blockers": validation.month_blockers(kov, month),
+        "blockers": rules.month_blockers(kov, month),
         "problems": selectors.problem_deliveries(kov, month)[:200],
         "by_component": selectors.totals_by_component(kov, month),
         "by_provider": selectors.totals_by_provider(kov, month),

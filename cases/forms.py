@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 
+from .isikukood import normalise_isikukood
 from .models import (
     PERSON_DETAILS,
     CaseActivity,
@@ -66,7 +67,7 @@ class PersonForm(DatedModelForm):
         )
 
     def clean_isikukood(self):
-        return self.cleaned_data.get("isikukood") or None
+        return normalise_isikukood(self.cleaned_data.get("isikukood")) or None
 
     def clean(self):
         # The missing reason is the model's rule (Person.clean), reported once from there.

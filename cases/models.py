@@ -16,7 +16,7 @@ from stdnum.exceptions import ValidationError as InvalidCode
 
 from accounts.models import Municipality
 
-from .isikukood import birth_date_of, sex_of, validate_isikukood
+from .isikukood import birth_date_of, normalise_isikukood, sex_of, validate_isikukood
 
 
 class RetirementAge(models.Model):
@@ -179,6 +179,11 @@ class Person(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                name="person_code_is_11_ascii_digits",
+                condition=Q(isikukood__isnull=True) | Q(isikukood__regex=r"^[0-9]{11}$"),
+                violation_error_message=_("The personal identification code has exactly 11 digits."),
+            ),
+            models.CheckConstraint(
                 name="person_disability_dates_in_order",
                 condition=Q(disability_valid_until__isnull=True)
                 | Q(disability_valid_from__isnull=True)
@@ -214,8 +219,7 @@ class Person(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.isikukood == "":
-            self.isikukood = None
+        self.isikukood = normalise_isikukood(self.isikukood) or None
         if self.isikukood:
             try:
                 self.birth_date = birth_date_of(self.isikukood)
@@ -287,6 +291,17 @@ class CaseState(models.TextChoices):
     EXITED = "exited", _("exited")
 
 
+class CaseQuerySet(models.QuerySet):
+    def participating_between(self, start: date, end: date) -> CaseQuerySet:
+        """Cases whose person participates on at least one day of ``start``..``end``."""
+        return self.filter(entry_date__isnull=False, entry_date__lte=end).filter(
+            Q(exit_date__isnull=True) | Q(exit_date__gte=start)
+        )
+
+    def participating_on(self, day: date) -> CaseQuerySet:
+        return self.participating_between(day, day)
+
+
 class Case(models.Model):
     """The case file (toimik) of one person in one municipality."""
 
@@ -319,6 +334,8 @@ class Case(models.Model):
         _("latest quality-of-life survey"), null=True, blank=True
     )
     history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case file")
@@ -355,6 +372,13 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state != CaseState.EXITED
+
+    def participates_on(self, day: date) -> bool:
+        """The person participates from the entry date to the exit date, both included (the one
+        home of this rule; :meth:`CaseQuerySet.participating_between` says it in SQL)."""
+        return bool(
+            self.entry_date and self.entry_date <= day and (self.exit_date is None or day <= self.exit_date)
+        )
 
 
 class Noticing(models.Model):

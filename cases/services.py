@@ -17,6 +17,7 @@ from accounts.models import Municipality, User
 from tugi.errors import DomainError, validated_save
 
 from . import eligibility
+from .isikukood import normalise_isikukood
 from .models import (
     PERSON_DETAILS,
     AgendaItem,
@@ -108,6 +109,7 @@ def _person_to_notice(person: Person, municipality: Municipality) -> Person:
     (its empty fields filled in from ``person``) or ``person`` itself, locked against a
     second noticing at the same time. Refused while the person has an open case file."""
     entered = person
+    person.isikukood = normalise_isikukood(person.isikukood) or None
     if person.pk is None and person.isikukood:
         person = (
             Person.objects.select_for_update().filter(isikukood=person.isikukood).first() or person

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from billing import services
 from billing.models import Delivery
-from billing.validation import reasons_from
+from billing.rules import reasons_from
 from tests.billing.factories import InterimEvaluationFactory, build_world
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,566 @@
+"""The delivery rule catalogue: every rule that decides whether a delivery may be recorded.
+
+Each rule has a stable code, a level (an ERROR refuses the delivery, a WARNING lets it be
+recorded but must be accepted by the coordinator before the month can be closed) and a
+message that names the offending value. :data:`RULES` lists them all; docs/month-end.md
+lists them as users read them.
+
+Every way in goes through here and nothing else decides:
+
+- one row at a time (the session form, the week grid, a change of a delivery):
+  :func:`check`;
+- a set of rows at once (the import, the month's re-check): :func:`check_staged` over a
+  staging table (:data:`STAGING_COLUMNS`, :func:`create_staging_table`);
+- the values a person types (dates, times, minutes, codes, free text): the ``read_*``
+  functions, which raise :class:`RowError` with the catalogue's problem;
+- the close: :func:`month_blockers` (SQL), consistent with the stored verdicts.
+
+Who may record for whom is not a delivery rule but an access rule; it lives in
+:func:`accounts.permissions.deliverable_cases_for` and is reported with the neutral
+``person_not_reachable`` problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import Municipality
+from cases.isikukood import normalise_isikukood
+from cases.models import Case
+from components.models import Component
+from providers.models import Provider, Specialist
+from providers.pricing import NoPrice, Price, price_for
+from tugi.money import hours_from_minutes, line_amount
+from tugi.workdays import month_end, month_start
+
+from . import plans
+from .models import LOCKED_STATES, BillingMonth, Delivery, Status
+
+ERROR = "error"
+WARNING = "warning"
+
+#: The longest session that may be recorded: one working day (8 h). The database refuses
+#: longer ones too (constraint ``delivery_minutes_at_most_a_day``).
+MAX_MINUTES = 480
+#: Free-text fields of a delivery and their length in the database.
+TEXT_LIMITS = {"recipient_name": 200, "note": 500}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    level: str
+    message: Promise
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    level: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "level": self.level, "message": self.message}
+
+
+def _rules(*rules: Rule) -> dict[str, Rule]:
+    return {rule.code: rule for rule in rules}
+
+
+#: The catalogue. Parse-level rules first (what a line of a file or a cell of the grid says),
+#: then the rules of one delivery, then the rules of a file as a whole.
+RULES: dict[str, Rule] = _rules(
+    # What was typed.
+    Rule("date_invalid", ERROR, _("“%(value)s” is not a date in the form dd.mm.yyyy (e.g. 06.04.2026).")),
+    Rule("date_impossible", ERROR, _("%(value)s is not a day of the calendar.")),
+    Rule("time_invalid", ERROR, _("“%(value)s” is not a time of day in the form hh:mm (e.g. 09:30).")),
+    Rule("minutes_invalid", ERROR,
+         _("“%(value)s” is not a whole number of minutes from 1 to %(max)s (one working day).")),
+    Rule("text_nul", ERROR, _("The %(field)s contains a NUL character; remove it.")),
+    Rule("text_too_long", ERROR, _("The %(field)s is %(length)s characters long; at most %(max)s are allowed.")),
+    Rule("isikukood_invalid", ERROR,
+         _("“%(value)s” is not a valid personal identification code (11 digits with a correct check digit).")),
+    Rule("person_not_reachable", ERROR,
+         _("You cannot record deliveries for the person with the code %(value)s.")),
+    Rule("component_unknown", ERROR, _("There is no component with the code “%(value)s”.")),
+    Rule("provider_unknown", ERROR, _("There is no provider with the registry code “%(value)s”.")),
+    Rule("provider_not_own", ERROR, _("You may record only your own provider's sessions, not %(value)s's.")),
+    Rule("specialist_unknown", ERROR, _("The specialist “%(value)s” does not work for this provider.")),
+    Rule("form_invalid", ERROR, _("The form “%(value)s” must be I (individual) or G (group).")),
+    # One delivery.
+    Rule("other_municipality", ERROR, _("The person's case belongs to another municipality.")),
+    Rule("locked", ERROR, _("Month %(month)s is closed; it can no longer be changed.")),
+    Rule("not_participant", ERROR, _("The person was not a participant on %(date)s.")),
+    Rule("specialist_other_provider", ERROR, _("The specialist %(value)s does not work for this provider.")),
+    Rule("not_qualified", ERROR,
+         _("%(component)s requires the qualification “%(qualification)s”, which the specialist %(specialist)s "
+           "does not hold on %(date)s.")),
+    Rule("no_price", ERROR, _("There is no price for %(component)s on %(date)s. %(reason)s")),
+    Rule("already_recorded", ERROR, _("This session has already been recorded.")),
+    Rule("overlap", ERROR, _("The specialist already has a session at %(time)s on %(date)s.")),
+    Rule("not_on_plan", WARNING, _("%(component)s is not on the person's plan from this provider on %(date)s.")),
+    Rule("form_not_on_plan", WARNING,
+         _("The plan buys %(component)s from this provider as %(planned)s work, not as %(form)s work.")),
+    Rule("beyond_plan", WARNING,
+         _("%(hours)s h of %(component)s (%(form)s) in %(month)s is more than the plan's %(planned)s h "
+           "for the days it is in force.")),
+    # A file as a whole.
+    Rule("duplicate_in_file", ERROR, _("The same session as on line %(line)s.")),
+    Rule("file_too_large", ERROR, _("The file is %(size)s; at most %(max)s are allowed.")),
+    Rule("too_many_rows", ERROR, _("The file has more than %(max)s rows; split it into smaller files.")),
+    Rule("file_unreadable", ERROR, _("The file %(value)s cannot be read; save it as XLSX or as CSV UTF-8.")),
+)
+
+#: Human names of the free-text fields, for ``text_nul`` and ``text_too_long``.
+FIELD_NAMES = {"recipient_name": _("recipient's name"), "note": _("note"), "value": _("value")}
+
+
+def problem(code: str, **params) -> Problem:
+    """The catalogue's problem ``code`` with its message filled in (in the active language)."""
+    rule = RULES[code]
+    message = str(rule.message)
+    if params:
+        message = message % {k: str(v) for k, v in params.items()}
+    return Problem(code, rule.level, message)
+
+
+class RowError(ValueError):
+    """A value that cannot be read; ``problem`` says which rule and why."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(problem.message)
+
+
+def _fmt(day: dt.date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+# --- Reading what was typed (the grid, the form and the import read values the same way)
+
+
+def read_date(value) -> dt.date:
+    """dd.mm.yyyy, or a date already; an impossible day (31.04.2026) says so."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    parts = text.split(".")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[2]) != 4 \
+            or not (1 <= len(parts[0]) <= 2 and 1 <= len(parts[1]) <= 2):
+        raise RowError(problem("date_invalid", value=text))
+    try:
+        return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        raise RowError(problem("date_impossible", value=text)) from None
+
+
+def read_time(value) -> dt.time | None:
+    """hh:mm (or hh:mm:ss), empty for none."""
+    if value is None or isinstance(value, dt.time):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    parts = text.split(":")
+    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() and len(p) <= 2 for p in parts):
+        raise RowError(problem("time_invalid", value=text))
+    try:
+        return dt.time(*(int(p) for p in parts))
+    except ValueError:
+        raise RowError(problem("time_invalid", value=text)) from None
+
+
+def minutes_problem(minutes) -> Problem | None:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= MAX_MINUTES:
+        return problem("minutes_invalid", value=minutes, max=MAX_MINUTES)
+    return None
+
+
+def read_minutes(value) -> int:
+    """A whole number of minutes, 1 … :data:`MAX_MINUTES`."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        minutes = value
+    else:
+        text = str(value if value is not None else "").strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 6:
+            raise RowError(problem("minutes_invalid", value=text, max=MAX_MINUTES))
+        minutes = int(text)
+    found = minutes_problem(minutes)
+    if found:
+        raise RowError(found)
+    return minutes
+
+
+def read_form(value) -> str:
+    text = str(value or "").strip().upper()
+    if text not in ("I", "G"):
+        raise RowError(problem("form_invalid", value=str(value or "").strip()))
+    return text
+
+
+def text_problem(name: str, value: str) -> Problem | None:
+    """A NUL character or more characters than the database keeps."""
+    if "\x00" in value:
+        return problem("text_nul", field=FIELD_NAMES.get(name, name))
+    limit = TEXT_LIMITS.get(name)
+    if limit is not None and len(value) > limit:
+        return problem("text_too_long", field=FIELD_NAMES.get(name, name), length=len(value), max=limit)
+    return None
+
+
+def read_text(name: str, value) -> str:
+    text = str(value or "").strip()
+    found = text_problem(name, text)
+    if found:
+        raise RowError(found)
+    return text
+
+
+def read_isikukood(value) -> str:
+    """11 ASCII digits with a correct check digit (look-alike digits and spaces are mended)."""
+    from stdnum.ee import ik
+
+    code = normalise_isikukood(value)
+    if not ik.is_valid(code):
+        raise RowError(problem("isikukood_invalid", value=str(value or "").strip() or "—"))
+    return code
+
+
+# --- One delivery
+
+
+@dataclass
+class Draft:
+    """A delivery about to be recorded (or re-checked): everything the rules look at."""
+
+    municipality: Municipality
+    case: Case
+    component: Component
+    provider: Provider
+    specialist: Specialist
+    date: dt.date
+    minutes: int
+    form: str
+    start_time: dt.time | None = None
+    recipient_name: str = ""
+    note: str = ""
+    session_key: uuid.UUID = field(default_factory=uuid.uuid4)
+    pk: int | None = None
+
+
+@dataclass
+class Checked:
+    problems: list[Problem]
+    price: Price | None = None
+    minutes: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == WARNING]
+
+    @property
+    def status(self) -> str:
+        if self.errors:
+            return Status.ERROR
+        return Status.WARNING if self.warnings else Status.OK
+
+    @property
+    def amount(self) -> Decimal | None:
+        return None if self.price is None else line_amount(self.price.amount, hours_from_minutes(self.minutes))
+
+
+def is_locked(municipality_id: int, day: dt.date) -> bool:
+    return BillingMonth.objects.filter(
+        municipality_id=municipality_id, month=month_start(day), state__in=LOCKED_STATES
+    ).exists()
+
+
+def check(draft: Draft, *, pending: list[Draft] = ()) -> Checked:
+    """Every rule for one delivery. ``pending``: the deliveries recorded together with this one
+    and before it (a grid's other cells), which count towards the plan and duplicates."""
+    problems: list[Problem] = []
+    price = None
+    day = draft.date
+
+    found = minutes_problem(draft.minutes)
+    if found:
+        problems.append(found)
+    for name in TEXT_LIMITS:
+        found = text_problem(name, getattr(draft, name) or "")
+        if found:
+            problems.append(found)
+    if draft.case.municipality_id != draft.municipality.pk:
+        problems.append(problem("other_municipality"))
+    if is_locked(draft.municipality.pk, day):
+        problems.append(problem("locked", month=f"{day:%m.%Y}"))
+    if not draft.case.participates_on(day):
+        problems.append(problem("not_participant", date=_fmt(day)))
+    if draft.specialist.provider_id != draft.provider.pk:
+        problems.append(problem("specialist_other_provider", value=draft.specialist.name))
+    elif not draft.specialist.is_qualified_for(draft.component, day):
+        problems.append(
+            problem("not_qualified", component=draft.component.code, specialist=draft.specialist.name,
+                    qualification=draft.component.required_qualification.strip(), date=_fmt(day))
+        )
+    if draft.form not in ("I", "G"):
+        problems.append(problem("form_invalid", value=draft.form))
+    else:
+        try:
+            price = price_for(
+                municipality=draft.municipality, provider=draft.provider, component=draft.component,
+                on=day, form=draft.form,
+            )
+        except NoPrice as no_price:
+            problems.append(
+                problem("no_price", component=draft.component.code, date=_fmt(day), reason=no_price.message)
+            )
+
+    same = Delivery.objects.exclude(pk=draft.pk) if draft.pk else Delivery.objects.all()
+    if _is_recorded(draft, same) or any(_same_session(draft, other) for other in pending):
+        problems.append(problem("already_recorded"))
+    if draft.start_time and not minutes_problem(draft.minutes):
+        clash = _overlap(draft, same, pending)
+        if clash:
+            problems.append(problem("overlap", time=f"{clash:%H:%M}", date=_fmt(day)))
+
+    if draft.form in ("I", "G") and not minutes_problem(draft.minutes):
+        problems.extend(_plan_problems(draft, same, pending))
+    return Checked(problems=problems, price=price, minutes=draft.minutes or 0)
+
+
+def _identity(d) -> tuple:
+    return (d.case.pk if hasattr(d, "case") else d.case_id, d.component.pk, d.provider.pk, d.specialist.pk,
+            d.date, d.start_time, d.minutes, d.form, d.recipient_name)
+
+
+def _same_session(draft: Draft, other: Draft) -> bool:
+    return _identity(draft) == _identity(other)
+
+
+def _is_recorded(draft: Draft, same) -> bool:
+    return same.filter(
+        case=draft.case, component=draft.component, provider=draft.provider, specialist=draft.specialist,
+        date=draft.date, start_time=draft.start_time, minutes=draft.minutes, form=draft.form,
+        recipient_name=draft.recipient_name,
+    ).exists()
+
+
+def _overlap(draft: Draft, same, pending) -> dt.time | None:
+    """The start of another session of the same specialist that overlaps this one."""
+    start = dt.datetime.combine(draft.date, draft.start_time)
+    end = start + dt.timedelta(minutes=draft.minutes)
+    others = [
+        (o.start_time, o.minutes)
+        for o in same.filter(specialist=draft.specialist, date=draft.date, start_time__isnull=False)
+        .exclude(session_key=draft.session_key).only("start_time", "minutes")
+    ] + [
+        (o.start_time, o.minutes) for o in pending
+        if o.specialist.pk == draft.specialist.pk and o.date == draft.date and o.start_time
+        and o.session_key != draft.session_key
+    ]
+    for other_time, other_minutes in sorted(others):
+        other_start = dt.datetime.combine(draft.date, other_time)
+        if other_start < end and start < other_start + dt.timedelta(minutes=other_minutes):
+            return other_time
+    return None
+
+
+def _plan_problems(draft: Draft, same, pending) -> list[Problem]:
+    lines = plans.lines_for(case=draft.case, day=draft.date, component_id=draft.component.pk,
+                            provider_id=draft.provider.pk)
+    if not lines:
+        if plans.is_planning_by_base_provider(
+            case=draft.case, day=draft.date, component=draft.component, provider_id=draft.provider.pk
+        ):
+            return []
+        return [problem("not_on_plan", component=draft.component.code, date=_fmt(draft.date))]
+    if not any(line.form == draft.form for line in lines):
+        planned = {line.form for line in lines}.pop()
+        return [problem("form_not_on_plan", component=draft.component.code,
+                        planned=_form_name(planned), form=_form_name(draft.form))]
+    first, last = month_start(draft.date), month_end(draft.date)
+    used = sum(
+        same.filter(
+            case=draft.case, component=draft.component, provider=draft.provider, form=draft.form,
+            date__gte=first, date__lte=last,
+        ).values_list("minutes", flat=True)
+    ) + draft.minutes + sum(
+        o.minutes for o in pending
+        if (o.case.pk, o.component.pk, o.provider.pk, o.form) ==
+        (draft.case.pk, draft.component.pk, draft.provider.pk, draft.form)
+        and first <= o.date <= last
+    )
+    planned_hours = plans.planned_hours(
+        case=draft.case, month=first, component_id=draft.component.pk, provider_id=draft.provider.pk,
+        form=draft.form,
+    )
+    if hours_from_minutes(used) > planned_hours:
+        return [problem("beyond_plan", hours=_hours(hours_from_minutes(used)), component=draft.component.code,
+                        form=draft.form, month=f"{first:%m.%Y}", planned=_hours(planned_hours))]
+    return []
+
+
+def _form_name(form: str) -> str:
+    return str(_("individual") if form == "I" else _("group"))
+
+
+def draft_of(delivery: Delivery) -> Draft:
+    return Draft(
+        municipality=delivery.municipality, case=delivery.case, component=delivery.component,
+        provider=delivery.provider, specialist=delivery.specialist, date=delivery.date,
+        minutes=delivery.minutes, form=delivery.form, start_time=delivery.start_time,
+        recipient_name=delivery.recipient_name, note=delivery.note, session_key=delivery.session_key,
+        pk=delivery.pk,
+    )
+
+
+# --- A set of rows: the staging table (import, re-check)
+
+#: The staging table's columns, in the order a COPY fills them.
+STAGING_COLUMNS: list[tuple[str, str]] = [
+    ("line", "integer NOT NULL"),
+    ("case_id", "integer NOT NULL"),
+    ("component_id", "integer NOT NULL"),
+    ("provider_id", "integer NOT NULL"),
+    ("specialist_id", "integer NOT NULL"),
+    ("date", "date NOT NULL"),
+    ("start_time", "time NULL"),
+    ("minutes", "integer NOT NULL"),
+    ("form", "varchar(1) NOT NULL"),
+    ("recipient_name", "varchar(200) NOT NULL DEFAULT ''"),
+    ("note", "text NOT NULL DEFAULT ''"),
+    ("session_key", "uuid NOT NULL"),
+]
+
+
+def create_staging_table(cursor, name: str) -> None:
+    """A TEMP table (dropped at commit) with :data:`STAGING_COLUMNS`."""
+    if not name.isidentifier():
+        raise ValueError(f"not a table name: {name!r}")
+    columns = ", ".join(f"{column} {kind}" for column, kind in STAGING_COLUMNS)
+    cursor.execute(f"CREATE TEMP TABLE {name} ({columns}) ON COMMIT DROP")
+
+
+def check_staged(*, cursor, table: str, municipality_id: int) -> dict[int, list[Problem]]:
+    """Every delivery rule over the staged rows as a set: line → its problems (lines without
+    problems are left out). Rows count against the database and against each other (a row is
+    checked as if the rows on earlier lines were already recorded)."""
+    if not table.isidentifier():
+        raise ValueError(f"not a table name: {table!r}")
+    names = [column for column, _kind in STAGING_COLUMNS]
+    cursor.execute(f"SELECT {', '.join(names)} FROM {table} ORDER BY line")
+    rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    municipality = Municipality.objects.get(pk=municipality_id)
+    cases = Case.objects.in_bulk({r["case_id"] for r in rows})
+    components = Component.objects.in_bulk({r["component_id"] for r in rows})
+    providers = Provider.objects.in_bulk({r["provider_id"] for r in rows})
+    specialists = Specialist.objects.in_bulk({r["specialist_id"] for r in rows})
+    verdicts: dict[int, list[Problem]] = {}
+    pending: list[Draft] = []
+    for row in rows:
+        draft = Draft(
+            municipality=municipality, case=cases[row["case_id"]], component=components[row["component_id"]],
+            provider=providers[row["provider_id"]], specialist=specialists[row["specialist_id"]],
+            date=row["date"], minutes=row["minutes"], form=row["form"], start_time=row["start_time"],
+            recipient_name=row["recipient_name"], note=row["note"], session_key=row["session_key"],
+        )
+        problems = check(draft, pending=pending).problems
+        if problems:
+            verdicts[row["line"]] = problems
+        pending.append(draft)
+    return verdicts
+
+
+# --- The month as a whole, in SQL (the close must not loop over every delivery in Python).
+
+#: One scan of a month's deliveries: the totals per person and per component. The close
+#: writes the per-person report from it; nothing else needs to read every delivery.
+MONTH_TOTALS_SQL = """
+SELECT d.case_id, d.component_id, count(*) AS sessions, sum(d.minutes) AS minutes, sum(d.amount) AS amount
+FROM billing_delivery d
+WHERE d.municipality_id = %(kov)s AND d.date >= %(first)s AND d.date <= %(last)s
+GROUP BY GROUPING SETS ((d.case_id), (d.component_id))
+"""
+
+#: The checks before a close, none of which reads every delivery: stored errors, unaccepted
+#: warnings and missing prices come from a partial index (rows with a problem only); dates
+#: outside the person's participation can only concern cases that entered or left during the
+#: month (or lost their entry date), so only their deliveries are looked at. That a specialist
+#: works for the delivery's provider is checked by the database trigger when a row is written.
+BLOCKERS_SQL = """
+SELECT
+    (SELECT count(*) FILTER (WHERE status = 'error') FROM billing_delivery
+     WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s
+       AND (status IN ('error', 'warning') OR amount IS NULL)),
+    (SELECT count(*) FILTER (WHERE status = 'warning') FROM billing_delivery
+     WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s
+       AND (status IN ('error', 'warning') OR amount IS NULL)),
+    (SELECT count(DISTINCT c.id) FROM cases_case c
+     JOIN billing_delivery d ON d.case_id = c.id AND d.date >= %(first)s AND d.date <= %(last)s
+     WHERE c.municipality_id = %(kov)s
+       AND (c.entry_date IS NULL OR c.entry_date > %(first)s OR c.exit_date < %(last)s)
+       AND (c.entry_date IS NULL OR d.date < c.entry_date OR d.date > c.exit_date)),
+    (SELECT count(*) FILTER (WHERE amount IS NULL) FROM billing_delivery
+     WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s
+       AND (status IN ('error', 'warning') OR amount IS NULL))
+"""
+
+
+def month_params(municipality: Municipality, month: dt.date) -> dict:
+    return {"kov": municipality.pk, "first": month_start(month), "last": month_end(month)}
+
+
+def reasons_from(counts) -> list[str]:
+    errors, warnings, not_participant, unpriced = counts
+    reasons = []
+    if errors:
+        reasons.append(
+            ngettext("%(n)s delivery has errors.", "%(n)s deliveries have errors.", errors) % {"n": errors}
+        )
+    if warnings:
+        reasons.append(
+            ngettext("%(n)s warning has not been accepted.", "%(n)s warnings have not been accepted.", warnings)
+            % {"n": warnings}
+        )
+    if not_participant:
+        reasons.append(
+            ngettext(
+                "%(n)s person has deliveries dated outside their participation.",
+                "%(n)s persons have deliveries dated outside their participation.",
+                not_participant,
+            )
+            % {"n": not_participant}
+        )
+    if unpriced:
+        reasons.append(
+            ngettext("%(n)s delivery has no price.", "%(n)s deliveries have no price.", unpriced) % {"n": unpriced}
+        )
+    return reasons
+
+
+def month_blockers(municipality: Municipality, month: dt.date) -> list[str]:
+    """Why the month cannot be closed (empty when it can)."""
+    with connection.cursor() as cursor:
+        cursor.execute(BLOCKERS_SQL, month_params(municipality, month))
+        return reasons_from(cursor.fetchone())
