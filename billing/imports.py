@@ -1,222 +1,475 @@
 """Importing attendance from a file (XLSX or CSV, UTF-8, ``;`` or ``,``): all or nothing.
 
-Every row is checked with the same rules as the form (billing.validation). One bad
-row refuses the whole file and every bad row is listed with its line number. A row
-that is already recorded exactly is skipped, so importing a file twice adds nothing."""
+The pipeline, in one transaction:
+
+1. **read** the file as a stream, within the caps (``IMPORT_MAX_BYTES``, ``IMPORT_MAX_ROWS``):
+   an XLSX sheet is read row by row in openpyxl's read-only mode, ignoring the size the sheet
+   declares (a 1.6 kB file may claim A1:XFD1048576);
+2. **parse** every line with the catalogue's readers (:mod:`billing.rules`): dates, minutes,
+   codes, free text; persons are looked up among those the user may record for
+   (:func:`accounts.permissions.deliverable_cases_for`), anyone else gets one neutral message;
+3. **hold** the months named for share (:mod:`billing.locks`), so a close cannot run meanwhile;
+4. **COPY** the parsed rows into a TEMP staging table, **check** them as a set
+   (:func:`billing.rules.check_staged`), and **insert** them with one ``INSERT … SELECT``
+   (and their history rows with it).
+
+One bad line refuses the whole file and every bad line is listed with its number and the
+catalogue's messages. A line that is exactly a session already recorded is not added again and
+is reported as "already recorded" on the result: importing a file twice adds nothing, and a
+session that really took place twice must differ in its start time (``algusaeg``) — the
+database keeps one row per identical session."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import json
 import uuid
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
-from cases.models import Case
+from accounts.permissions import deliverable_cases_for
 from components.models import Component
 from providers.models import Provider, Specialist
+from providers.pricing import NoPrice, price_for
+from tugi.workdays import month_start
 
-from . import services, validation
-from .models import Delivery
+from . import locks, rules, services
+from .models import Delivery, Status
 
 COLUMNS = ["isikukood", "kuupaev", "komponent", "teenuseosutaja", "minutid", "vorm", "spetsialist", "saaja"]
+#: Columns a file may have besides :data:`COLUMNS`.
+OPTIONAL_COLUMNS = ["algusaeg"]
 EXAMPLE = ["49005170012", "06.04.2026", "L23", "80000008", "60", "I", "Pille Pakkuja", ""]
+#: Columns read from an XLSX sheet; anything to the right of them is never looked at.
+XLSX_COLUMNS_READ = 32
+#: How much larger than the file itself an XLSX's unpacked parts may be.
+XLSX_UNPACKED_FACTOR = 20
+#: The problem that does not refuse a file: the line is reported and not added again.
+ALREADY_RECORDED = "already_recorded"
+
+#: The extra columns of the staging table, filled by the import (the price of each row).
+PRICE_COLUMNS = [("contract_id", "bigint NULL"), ("unit_price", "numeric(12, 2) NULL"),
+                 ("amount", "numeric(12, 2) NULL")]
+
+
+def max_bytes() -> int:
+    return settings.IMPORT_MAX_BYTES
+
+
+def max_rows() -> int:
+    return settings.IMPORT_MAX_ROWS
+
+
+def runs_in_background(size: int) -> bool:
+    """Files larger than ``IMPORT_BACKGROUND_BYTES`` are imported by a Celery job."""
+    return size > settings.IMPORT_BACKGROUND_BYTES
+
+
+def file_size(size: int) -> str:
+    """Bytes as the user reads them: 800 kB, 5,0 MB."""
+    if size < 1_000_000:
+        return f"{number_format(round(size / 1000), 0)} kB"
+    return f"{number_format(size / 1_000_000, 1)} MB"
 
 
 @dataclass
 class ImportResult:
     created: int = 0
-    skipped: int = 0
-    deliveries: list = field(default_factory=list)
+    #: (line, message) of the lines already recorded, not added again.
+    already: list[tuple[int, str]] = field(default_factory=list)
+    #: The first days of the months the file's sessions are in.
+    months: list[dt.date] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.already)
+
+    @property
+    def month(self) -> dt.date | None:
+        return self.months[0] if self.months else None
 
 
 class ImportRefused(services.BillingError):
-    """The file was refused; ``lines`` is a list of (line number, reason)."""
+    """The file was refused. ``problems`` maps a line to the catalogue's problems (line 0: the
+    file as a whole); ``lines`` is the same as (line, reasons) pairs in line order."""
 
-    def __init__(self, lines: list[tuple[int, str]]):
-        self.lines = lines
-        super().__init__([_("Line %(line)s: %(reason)s") % {"line": n, "reason": r} for n, r in lines])
+    def __init__(self, problems: dict[int, list[rules.Problem]]):
+        self.problems = dict(sorted(problems.items()))
+        self.lines = [(n, "; ".join(p.message for p in found)) for n, found in self.problems.items()]
+        super().__init__([_("Line %(line)s: %(reason)s") % {"line": n, "reason": r} if n else r
+                          for n, r in self.lines])
+
+    @property
+    def codes(self) -> dict[int, list[str]]:
+        return {n: [p.code for p in found] for n, found in self.problems.items()}
 
 
-def read_rows(content: bytes, filename: str) -> list[tuple[int, dict]]:
-    """(line number, {column: text}) for every non-empty data row; the header is line 1."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+def _refuse(line: int, found: rules.Problem | str):
+    if isinstance(found, str):
+        found = rules.Problem("file_unreadable", rules.ERROR, found)
+    return ImportRefused({line: [found]})
 
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as exc:
-            raise ImportRefused([(1, _("The file is not a readable XLSX workbook."))]) from exc
-        raw = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRefused([(1, _("The file is not UTF-8 text. Save it as CSV UTF-8."))]) from exc
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-        raw = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not raw:
-        raise ImportRefused([(1, _("The file is empty."))])
-    header = [h.strip().lower() for h in raw[0]]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise ImportRefused(
-            [(1, _("The header lacks the columns: %(columns)s. Use the template.") % {"columns": ", ".join(missing)})]
-        )
-    rows = []
-    for number, values in enumerate(raw[1:], start=2):
-        if not any((v or "").strip() for v in values):
+
+# --- 1. Reading
+
+
+def read_rows(content: bytes, filename: str) -> Iterator[tuple[int, dict]]:
+    """(line number, {column: value}) for every non-empty data row, as a stream; the header is
+    line 1. Refuses (ImportRefused) a file over the caps, unreadable, or without the header."""
+    if len(content) > max_bytes():
+        raise _refuse(0, rules.problem("file_too_large", size=file_size(len(content)), max=file_size(max_bytes())))
+    raw = _xlsx_rows(content, filename) if filename.lower().endswith(".xlsx") else _csv_rows(content, filename)
+    header = None
+    limit = max_rows()
+    for number, values in enumerate(raw, start=1):
+        if header is None:
+            header = [str(h or "").strip().lower() for h in values]
+            while header and not header[-1]:
+                header.pop()
+            missing = [c for c in COLUMNS if c not in header]
+            if missing:
+                raise _refuse(1, _("The header lacks the columns: %(columns)s. Use the template.")
+                              % {"columns": ", ".join(missing)})
             continue
-        padded = list(values) + [""] * (len(header) - len(values))
-        rows.append((number, {name: (padded[i] or "").strip() for i, name in enumerate(header)}))
-    return rows
+        if not any(_filled(v) for v in values):
+            continue
+        if number > limit + 1:
+            raise _refuse(0, rules.problem("too_many_rows", max=number_format(limit, 0, force_grouping=True)))
+        padded = list(values[: len(header)]) + [None] * (len(header) - len(values))
+        yield number, {name: padded[i] for i, name in enumerate(header) if name}
+    if header is None:
+        raise _refuse(1, _("The file is empty."))
 
 
-def parse_date(text: str) -> dt.date:
-    """dd.mm.yyyy (a calendar date, no time zone involved)."""
-    day, month, year = text.split(".")
-    if len(year) != 4:
-        raise ValueError(text)
-    return dt.date(int(year), int(month), int(day))
+def _filled(value) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return f"{value:%d.%m.%Y}"
-    if isinstance(value, dt.date):
-        return f"{value:%d.%m.%Y}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _xlsx_rows(content: bytes, filename: str) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+
+    unreadable = rules.problem("file_unreadable", value=filename)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > max_bytes() * XLSX_UNPACKED_FACTOR:
+            raise _refuse(0, rules.problem("file_too_large", size=file_size(unpacked),
+                                           max=file_size(max_bytes() * XLSX_UNPACKED_FACTOR)))
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.active
+        if sheet is None:
+            raise _refuse(1, unreadable)
+        # The declared dimension is not trusted: rows and columns are what the sheet holds.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True, max_col=XLSX_COLUMNS_READ)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # openpyxl and zipfile raise many kinds for a damaged file
+        raise _refuse(1, unreadable) from exc
+
+
+#: Stands for a NUL byte while the csv module reads the line (it refuses NULs); put back after,
+#: so that the catalogue reports the cell (``text_nul``) instead of the whole file failing.
+_NUL_STAND_IN = "\ufdd0"
+
+
+def _csv_rows(content: bytes, filename: str) -> Iterator[list]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _refuse(1, _("The file is not UTF-8 text. Save it as CSV UTF-8.")) from exc
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    has_nul = "\x00" in text
+    if has_nul:
+        text = text.replace("\x00", _NUL_STAND_IN)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for values in reader:
+            yield [v.replace(_NUL_STAND_IN, "\x00") for v in values] if has_nul else values
+    except csv.Error as exc:
+        raise _refuse(reader.line_num, rules.problem("file_unreadable", value=filename)) from exc
+
+
+# --- 2. Parsing
+
+
+@dataclass
+class _Parsed:
+    """One line read with the catalogue's readers, before persons and prices are looked up."""
+
+    line: int
+    isikukood: str
+    date: dt.date
+    start_time: dt.time | None
+    minutes: int
+    form: str
+    component: Component
+    provider: Provider
+    specialist: Specialist
+    recipient_name: str
 
 
 class _Lookups:
-    """Caches of the reference data a file names, so a long file costs few queries."""
+    """The reference data a file names, each looked up once."""
 
-    def __init__(self, municipality: Municipality):
+    def __init__(self, municipality: Municipality, user):
         self.municipality = municipality
-        self.components = {c.code: c for c in Component.objects.all()}
+        self.own_provider_id = getattr(user, "provider_id", None) if user is not None else None
+        self.components = {c.code.upper(): c for c in Component.objects.all()}
         self.providers: dict[str, Provider | None] = {}
-        self.cases: dict[str, list[Case]] = {}
+        self.specialists: dict[int, dict[str, Specialist]] = {}
+        self.prices: dict[tuple, rules.Problem | object] = {}
 
     def provider(self, code: str) -> Provider | None:
         if code not in self.providers:
             self.providers[code] = Provider.objects.filter(registry_code=code).first()
         return self.providers[code]
 
-    def case(self, isikukood: str, day: dt.date) -> Case | None:
-        if isikukood not in self.cases:
-            self.cases[isikukood] = list(
-                Case.objects.filter(municipality=self.municipality, person__isikukood=isikukood)
-                .select_related("person", "municipality")
-                .order_by("-entry_date")
-            )
-        cases = self.cases[isikukood]
-        for case in cases:
-            if validation.is_participant(case, day):
-                return case
-        return cases[0] if cases else None
+    def specialist(self, provider: Provider, name: str) -> Specialist | None:
+        if provider.pk not in self.specialists:
+            self.specialists[provider.pk] = {
+                s.name.casefold(): s for s in Specialist.objects.filter(provider=provider).order_by("-pk")
+            }
+        return self.specialists[provider.pk].get(name.casefold())
 
-
-def parse(rows: list[tuple[int, dict]], *, municipality: Municipality, only_provider: Provider | None):
-    """Turn rows into drafts; returns (drafts with their line numbers, [(line, reason)])."""
-    lookups = _Lookups(municipality)
-    drafts, bad = [], []
-    sessions: dict[tuple, uuid.UUID] = {}
-    for number, row in rows:
-        reasons = []
-        try:
-            day = parse_date(row["kuupaev"])
-        except ValueError:
-            day = None
-            reasons.append(_("the date must be dd.mm.yyyy (e.g. 06.04.2026)"))
-        try:
-            minutes = int(row["minutid"])
-            if minutes <= 0:
-                raise ValueError
-        except ValueError:
-            minutes = None
-            reasons.append(_("minutes must be a whole number above zero"))
-        form = row["vorm"].upper()
-        if form not in ("I", "G"):
-            reasons.append(_("the form must be I or G"))
-        component = lookups.components.get(row["komponent"].upper())
-        if component is None:
-            reasons.append(_("unknown component code %(code)s") % {"code": row["komponent"] or "—"})
-        provider = lookups.provider(row["teenuseosutaja"])
-        if provider is None:
-            reasons.append(_("unknown provider registry code %(code)s") % {"code": row["teenuseosutaja"] or "—"})
-        elif only_provider is not None and provider.pk != only_provider.pk:
-            reasons.append(_("you may import only your own provider's sessions"))
-        specialist = None
-        if provider is not None:
-            specialist = Specialist.objects.filter(provider=provider, name__iexact=row["spetsialist"]).first()
-            if specialist is None:
-                reasons.append(
-                    _("the specialist %(name)s does not work for this provider") % {"name": row["spetsialist"] or "—"}
+    def price(self, parsed: _Parsed):
+        """The Price of a parsed line, or the catalogue's no_price problem."""
+        key = (parsed.provider.pk, parsed.component.pk, parsed.date, parsed.form)
+        if key not in self.prices:
+            try:
+                self.prices[key] = price_for(
+                    municipality=self.municipality, provider=parsed.provider, component=parsed.component,
+                    on=parsed.date, form=parsed.form,
                 )
-        case = lookups.case(row["isikukood"], day) if day else None
-        if day and case is None:
-            reasons.append(_("no person with the code %(code)s in this municipality") % {"code": row["isikukood"] or "—"})
-        if reasons:
-            bad.append((number, "; ".join(reasons)))
-            continue
-        key = (provider.pk, specialist.pk, component.pk, day, minutes, form)
-        session = sessions.setdefault(key, uuid.uuid4()) if form == "G" else uuid.uuid4()
-        drafts.append(
-            (
-                number,
-                validation.Draft(
-                    municipality=municipality, case=case, component=component, provider=provider,
-                    specialist=specialist, date=day, minutes=minutes, form=form,
-                    recipient_name=row["saaja"], session_key=session,
-                ),
-            )
-        )
-    return drafts, bad
+            except NoPrice as no_price:
+                self.prices[key] = rules.problem(
+                    "no_price", component=parsed.component.code, date=f"{parsed.date:%d.%m.%Y}",
+                    reason=no_price.message,
+                )
+        return self.prices[key]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _minutes(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _read(reader, value, problems: list):
+    try:
+        return reader(value)
+    except rules.RowError as error:
+        problems.append(error.problem)
+        return None
+
+
+def parse_line(number: int, row: dict, lookups: _Lookups) -> tuple[_Parsed | None, list[rules.Problem]]:
+    """One line through the catalogue's readers: the parsed line, or its problems."""
+    problems: list[rules.Problem] = []
+    isikukood = _read(rules.read_isikukood, _text(row.get("isikukood")), problems)
+    day = _read(rules.read_date, row.get("kuupaev"), problems)
+    start = _read(rules.read_time, row.get("algusaeg") or None, problems)
+    minutes = _read(rules.read_minutes, _minutes(row.get("minutid")), problems)
+    form = _read(rules.read_form, _text(row.get("vorm")), problems)
+    recipient = _read(lambda v: rules.read_text("recipient_name", v), _text(row.get("saaja")), problems)
+    code = _text(row.get("komponent"))
+    component = lookups.components.get(code.upper())
+    if component is None:
+        problems.append(rules.problem("component_unknown", value=code or "—"))
+    registry_code = _text(row.get("teenuseosutaja"))
+    provider = lookups.provider(registry_code)
+    specialist = None
+    if provider is None:
+        problems.append(rules.problem("provider_unknown", value=registry_code or "—"))
+    elif lookups.own_provider_id is not None and provider.pk != lookups.own_provider_id:
+        problems.append(rules.problem("provider_not_own", value=provider))
+    else:
+        name = _text(row.get("spetsialist"))
+        specialist = lookups.specialist(provider, name)
+        if specialist is None:
+            problems.append(rules.problem("specialist_unknown", value=name or "—"))
+    if problems:
+        return None, problems
+    return _Parsed(number, isikukood, day, start, minutes, form, component, provider, specialist, recipient), []
+
+
+def _cases_by_code(parsed: list[_Parsed], municipality: Municipality, user) -> dict[str, list]:
+    """Person code → the cases (newest first) of that person the user may record for."""
+    if not parsed:
+        return {}
+    start, end = min(p.date for p in parsed), max(p.date for p in parsed)
+    if user is None:  # the management command: an operator acting for the municipality
+        from cases.models import Case
+
+        cases = Case.objects.all()
+    else:
+        cases = deliverable_cases_for(user, start=start, end=end)
+    found: dict[str, list] = {}
+    for case in (
+        cases.filter(municipality=municipality, person__isikukood__in={p.isikukood for p in parsed})
+        .select_related("person").order_by("-entry_date", "-pk")
+    ):
+        found.setdefault(case.person.isikukood, []).append(case)
+    return found
+
+
+# --- 3./4. Staging, checking, inserting
+
+STAGING = "import_staging"
+
+INSERT_SQL = """
+WITH inserted AS (
+    INSERT INTO billing_delivery (
+        municipality_id, case_id, component_id, provider_id, specialist_id, contract_id, date,
+        start_time, minutes, form, session_key, recipient_name, note, unit_price, amount, status,
+        problems, accepted_reason, accepted_by_id, source, created_by_id, created_at
+    )
+    SELECT %(kov)s, case_id, component_id, provider_id, specialist_id, contract_id, date,
+           start_time, minutes, form, session_key, recipient_name, note, unit_price, amount,
+           coalesce(v.status, %(ok)s), coalesce(v.problems, '[]'::jsonb), '', NULL, %(source)s,
+           %(by)s, %(now)s
+    FROM import_staging s LEFT JOIN import_verdicts v USING (line)
+    ORDER BY s.line
+    RETURNING *
+)
+INSERT INTO billing_historicaldelivery (
+    id, date, start_time, minutes, form, session_key, recipient_name, note, unit_price, amount,
+    status, problems, accepted_reason, source, created_at, municipality_id, case_id, component_id,
+    provider_id, specialist_id, contract_id, accepted_by_id, created_by_id, history_date,
+    history_change_reason, history_type, history_user_id
+)
+SELECT id, date, start_time, minutes, form, session_key, recipient_name, note, unit_price, amount,
+       status, problems, accepted_reason, source, created_at, municipality_id, case_id, component_id,
+       provider_id, specialist_id, contract_id, accepted_by_id, created_by_id, %(now)s, NULL, '+', %(by)s
+FROM inserted
+"""
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy(cursor, table: str, columns: list[str], rows) -> None:
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_value(v) for v in row))
+        buffer.write("\n")
+    buffer.seek(0)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
 def import_attendance(
-    *, content: bytes, filename: str, municipality: Municipality, by, only_provider: Provider | None = None
+    *, content: bytes, filename: str, municipality: Municipality, by,
+    progress: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
-    """Check every row, then record all of them in one transaction, or refuse the file."""
-    drafts, bad = parse(read_rows(content, filename), municipality=municipality, only_provider=only_provider)
-    seen: dict[tuple, int] = {}
-    fresh = []
-    skipped = 0
-    pending: dict[tuple, int] = {}
-    for number, draft in drafts:
-        key = (draft.case.pk, draft.component.pk, draft.provider.pk, draft.specialist.pk, draft.date,
-               draft.minutes, draft.form, draft.recipient_name)
-        if key in seen:
-            bad.append((number, _("the same session as line %(line)s") % {"line": seen[key]}))
-            continue
-        seen[key] = number
-        plan_key = (draft.case.pk, draft.component.pk, draft.provider.pk, draft.date.replace(day=1))
-        result = validation.check(draft, pending_minutes=pending.get(plan_key, 0))
-        errors = [p for p in result.errors if p.code != "duplicate"]
-        if errors:
-            bad.append((number, "; ".join(p.message for p in errors)))
-        elif any(p.code == "duplicate" for p in result.errors):
-            skipped += 1
+    """Check every row, then record all of them in one transaction, or refuse the file.
+
+    ``by`` is the user importing (None: the management command, acting for the municipality);
+    a provider's specialist may import only their provider's sessions, for persons it serves.
+    ``progress(percent, message)`` is told how far the import is (the background job shows it)."""
+
+    def report(percent: int, message: str) -> None:
+        if progress is not None:
+            progress(percent, message)
+
+    lookups = _Lookups(municipality, by)
+    problems: dict[int, list[rules.Problem]] = {}
+    parsed: list[_Parsed] = []
+    report(5, _("Reading the file"))
+    for number, row in read_rows(content, filename):
+        line, found = parse_line(number, row, lookups)
+        if found:
+            problems[number] = found
         else:
-            pending[plan_key] = pending.get(plan_key, 0) + draft.minutes
-            fresh.append(draft)
-    if bad:
-        raise ImportRefused(sorted(bad))
-    try:
-        created = services.record_deliveries(drafts=fresh, by=by, source=Delivery.Source.IMPORT)
-    except ImportRefused:
-        raise
-    except services.BillingError as error:
-        raise ImportRefused([(0, m) for m in error.messages]) from error
-    return ImportResult(created=len(created), skipped=skipped, deliveries=created)
+            parsed.append(line)
+        if number % 2000 == 0:
+            report(min(5 + number * 35 // max(max_rows(), 1), 40), _("Reading the file"))
+    report(40, _("Looking up persons and prices"))
+    cases = _cases_by_code(parsed, municipality, by)
+    staged, sessions, seen = [], {}, {}
+    for p in parsed:
+        candidates = cases.get(p.isikukood)
+        if not candidates:
+            problems[p.line] = [rules.problem("person_not_reachable", value=p.isikukood)]
+            continue
+        case = next((c for c in candidates if c.participates_on(p.date)), candidates[0])
+        identity = (case.pk, p.component.pk, p.provider.pk, p.specialist.pk, p.date, p.start_time, p.minutes,
+                    p.form, p.recipient_name)
+        if identity in seen:
+            problems[p.line] = [rules.problem("duplicate_in_file", line=seen[identity])]
+            continue
+        seen[identity] = p.line
+        price = lookups.price(p)
+        if isinstance(price, rules.Problem):
+            problems[p.line] = [price]
+            continue
+        amount = rules.Checked(problems=[], price=price, minutes=p.minutes).amount
+        group_key = (p.provider.pk, p.specialist.pk, p.component.pk, p.date, p.start_time, p.minutes)
+        session = sessions.setdefault(group_key, uuid.uuid4()) if p.form == "G" else uuid.uuid4()
+        staged.append((p.line, case.pk, p.component.pk, p.provider.pk, p.specialist.pk, p.date, p.start_time,
+                       p.minutes, p.form, p.recipient_name, "", session, price.contract.pk, price.amount, amount))
+    if problems and not staged:
+        raise ImportRefused(problems)
+    months = sorted({month_start(row[5]) for row in staged})
+    report(50, _("Checking the sessions"))
+    with services.database_rules(), transaction.atomic():
+        locks.hold_months_for_share(municipality.pk, months)
+        with connection.cursor() as cursor:
+            # Dropped at commit; an import nested in a longer transaction (tests) starts afresh.
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGING}, import_verdicts")
+            rules.create_staging_table(cursor, STAGING)
+            cursor.execute(f"ALTER TABLE {STAGING} " + ", ".join(f"ADD COLUMN {c} {k}" for c, k in PRICE_COLUMNS))
+            columns = [c for c, _k in rules.STAGING_COLUMNS] + [c for c, _k in PRICE_COLUMNS]
+            _copy(cursor, STAGING, columns, staged)
+            cursor.execute(f"ANALYZE {STAGING}")
+            verdicts = rules.check_staged(cursor=cursor, table=STAGING, municipality_id=municipality.pk)
+            already, warned = [], []
+            for line, found in verdicts.items():
+                if any(p.code == ALREADY_RECORDED for p in found):
+                    already.append((line, next(p.message for p in found if p.code == ALREADY_RECORDED)))
+                elif any(p.level == rules.ERROR for p in found):
+                    problems.setdefault(line, []).extend(p for p in found if p.level == rules.ERROR)
+                else:
+                    warned.append((line, json.dumps([p.as_dict() for p in found])))
+            if problems:
+                raise ImportRefused(problems)
+            report(80, _("Recording the sessions"))
+            cursor.execute(
+                "CREATE TEMP TABLE import_verdicts (line integer PRIMARY KEY, status varchar(10), problems jsonb)"
+                " ON COMMIT DROP"
+            )
+            _copy(cursor, "import_verdicts", ["line", "status", "problems"],
+                  [(line, Status.WARNING, found) for line, found in warned])
+            if already:
+                cursor.execute(f"DELETE FROM {STAGING} WHERE line = ANY(%s)", [[line for line, _m in already]])
+            cursor.execute(INSERT_SQL, {
+                "kov": municipality.pk, "ok": Status.OK, "source": Delivery.Source.IMPORT,
+                "by": getattr(by, "pk", None), "now": timezone.now(),
+            })
+            created = cursor.rowcount
+    report(100, _("Done"))
+    return ImportResult(created=created, already=sorted(already), months=months)
 
 
 def template_csv() -> bytes:
