@@ -29,10 +29,12 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -44,7 +46,7 @@ from providers.pricing import NoPrice, price_for
 from tugi.workdays import month_start
 
 from . import locks, rules, services
-from .models import Delivery, Status
+from .models import Delivery, ImportJob, Status
 
 COLUMNS = ["isikukood", "kuupaev", "komponent", "teenuseosutaja", "minutid", "vorm", "spetsialist", "saaja"]
 #: Columns a file may have besides :data:`COLUMNS`.
@@ -68,6 +70,12 @@ def max_bytes() -> int:
 
 def max_rows() -> int:
     return settings.IMPORT_MAX_ROWS
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over ``IMPORT_MAX_BYTES`` before reading it."""
+    if size > max_bytes():
+        raise _refuse(0, rules.problem("file_too_large", size=file_size(size), max=file_size(max_bytes())))
 
 
 def runs_in_background(size: int) -> bool:
@@ -126,8 +134,7 @@ def _refuse(line: int, found: rules.Problem | str):
 def read_rows(content: bytes, filename: str) -> Iterator[tuple[int, dict]]:
     """(line number, {column: value}) for every non-empty data row, as a stream; the header is
     line 1. Refuses (ImportRefused) a file over the caps, unreadable, or without the header."""
-    if len(content) > max_bytes():
-        raise _refuse(0, rules.problem("file_too_large", size=file_size(len(content)), max=file_size(max_bytes())))
+    check_size(len(content))
     raw = _xlsx_rows(content, filename) if filename.lower().endswith(".xlsx") else _csv_rows(content, filename)
     header = None
     limit = max_rows()
@@ -491,3 +498,63 @@ def template_xlsx() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- Large files: a background job
+
+
+def queue_import(*, content: bytes, filename: str, municipality: Municipality, by) -> ImportJob:
+    """Keep the file as an ImportJob and let a worker import it (after this transaction commits)."""
+    from .tasks import run_import
+
+    check_size(len(content))
+    job = ImportJob.objects.create(
+        municipality=municipality, requested_by=by, filename=filename[:255], size=len(content), content=content,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    transaction.on_commit(partial(run_import.delay, job.pk))
+    return job
+
+
+def run_import_job(*, job_id: int) -> ImportJob | None:
+    """Import a queued job's file; safe to run twice (an ended job is left alone)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or not job.is_active:
+            return job
+        job.status, job.progress = ImportJob.Status.RUNNING, 0
+        job.save(update_fields=["status", "progress"])
+
+    def progress(percent: int, message: str) -> None:
+        ImportJob.objects.filter(pk=job_id).update(progress=percent, progress_message=message[:200])
+
+    with translation.override(job.language):
+        try:
+            result = import_attendance(
+                content=bytes(job.content), filename=job.filename, municipality=job.municipality,
+                by=job.requested_by, progress=progress,
+            )
+        except ImportRefused as refused:
+            job.status, job.result = ImportJob.Status.REFUSED, {"lines": refused.lines}
+        except services.BillingError as error:
+            job.status, job.result = ImportJob.Status.REFUSED, {"lines": [(0, m) for m in error.messages]}
+        else:
+            job.status = ImportJob.Status.DONE
+            job.result = {"created": result.created, "already": result.already,
+                          "months": [m.isoformat() for m in result.months]}
+    job.progress, job.content, job.finished_at = 100, b"", timezone.now()
+    job.save(update_fields=["status", "result", "progress", "content", "finished_at"])
+    return job
+
+
+def fail_import_job(*, job_id: int, error: str) -> None:
+    ImportJob.objects.filter(pk=job_id, status__in=ImportJob.ACTIVE_STATUSES).update(
+        status=ImportJob.Status.FAILED, result={"error": error}, content=b"", finished_at=timezone.now()
+    )
+
+
+def import_jobs_for(user) -> QuerySet[ImportJob]:
+    """The import jobs a user may follow: the ones they sent."""
+    if user is None or not user.is_authenticated:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(requested_by=user).select_related("municipality")

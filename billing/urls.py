@@ -13,6 +13,7 @@ urlpatterns = [
     path("deliveries/<int:pk>/accept/", views.warning_accept, name="warning_accept"),
     path("deliveries/<int:pk>/correct/", views.delivery_correct, name="delivery_correct"),
     path("import/", views.import_attendance, name="import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/template.<str:fmt>", views.import_template, name="import_template"),
     path("month-end/", views.month_end, name="month_end"),
     path("month-end/close/", views.month_close, name="month_close"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -30,7 +32,7 @@ from .forms import (
     ImportForm,
     ReviewForm,
 )
-from .models import Delivery, Invoice, MonthState
+from .models import Delivery, ImportJob, Invoice, MonthState
 
 ENTRY_ROLES = (*KOV_ROLES, Role.PROVIDER)
 
@@ -251,27 +253,74 @@ def delivery_correct(request, pk):
 
 @role_required(Role.COORDINATOR, Role.PROVIDER)
 def import_attendance(request):
+    """Small files are imported in the request; larger ones by a background job."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     refused = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, kov = form.cleaned_data["file"], form.cleaned_data["municipality"]
         try:
-            result = imports.import_attendance(
-                content=upload.read(), filename=upload.name, municipality=form.cleaned_data["municipality"],
-                by=request.user, only_provider=request.user.provider if request.user.provider_id else None,
-            )
+            imports.check_size(upload.size)
+            if imports.runs_in_background(upload.size):
+                job = imports.queue_import(content=upload.read(), filename=upload.name, municipality=kov,
+                                           by=request.user)
+                return redirect("billing:import_job", pk=job.pk)
+            result = imports.import_attendance(content=upload.read(), filename=upload.name, municipality=kov,
+                                               by=request.user)
         except imports.ImportRefused as error:
             refused = error.lines
+        except services.BillingError as error:
+            refused = [(0, m) for m in error.messages]
         else:
-            imported = ngettext(
-                "%(n)s session imported.", "%(n)s sessions imported.", result.created
-            ) % {"n": result.created}
-            skipped = ngettext(
-                "%(n)s was already recorded.", "%(n)s were already recorded.", result.skipped
-            ) % {"n": result.skipped}
-            messages.success(request, f"{imported} {skipped}")
-            return redirect("billing:delivery_list")
-    return render(request, "billing/import.html", {"form": form, "refused": refused, "columns": imports.COLUMNS})
+            return _imported(request, created=result.created, already=result.already, month=result.month)
+    return render(request, "billing/import.html", {
+        "form": form, "refused": refused, "columns": imports.COLUMNS, "optional": "; ".join(imports.OPTIONAL_COLUMNS),
+        "max_size": imports.file_size(imports.max_bytes()), "max_rows": number_format(imports.max_rows(), 0, force_grouping=True),
+        "background_size": imports.file_size(settings.IMPORT_BACKGROUND_BYTES),
+    })
+
+
+#: How many "already recorded" lines the result message names.
+ALREADY_SHOWN = 20
+
+
+def _imported(request, *, created: int, already: list, month: dt.date | None):
+    """The import's result on the imported month's list of sessions."""
+    messages.success(request, ngettext(
+        "%(n)s session imported.", "%(n)s sessions imported.", created
+    ) % {"n": created})
+    if already:
+        lines = ", ".join(str(line) for line, _message in already[:ALREADY_SHOWN])
+        if len(already) > ALREADY_SHOWN:
+            lines += " …"
+        messages.info(request, ngettext(
+            "%(n)s line was already recorded and was not added again (line %(lines)s). A session that "
+            "really took place twice needs its start time (column algusaeg).",
+            "%(n)s lines were already recorded and were not added again (lines %(lines)s). A session that "
+            "really took place twice needs its start time (column algusaeg).",
+            len(already),
+        ) % {"n": len(already), "lines": lines})
+    target = reverse("billing:delivery_list")
+    if month:
+        target += f"?month={month:%Y-%m}"
+    return redirect(target)
+
+
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def import_job(request, pk):
+    """A background import: its progress (polled by htmx), then the month's result."""
+    job = get_visible_or_404(imports.import_jobs_for(request.user), pk=pk)
+    if job.status == ImportJob.Status.DONE:
+        months = job.result.get("months") or []
+        response = _imported(request, created=job.result.get("created", 0),
+                             already=job.result.get("already", []),
+                             month=dt.date.fromisoformat(months[0]) if months else None)
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": response.url})
+        return response
+    context = {"job": job, "refused": job.result.get("lines") if job.status == ImportJob.Status.REFUSED else None}
+    if request.htmx:
+        return render(request, "billing/_import_job.html", context)
+    return render(request, "billing/import_job.html", context)
 
 
 @role_required(Role.COORDINATOR, Role.PROVIDER)

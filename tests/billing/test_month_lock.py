@@ -28,10 +28,6 @@ APRIL = date(2026, 4, 1)
 
 @pytest.fixture
 def world(kov_a, coordinator_a):
-    from components import catalogue
-    from components.models import Component
-
-    catalogue.load(Component)  # transactional tests flush every table, the migrated catalogue too
     return build_world(kov_a)
 
 
