@@ -87,6 +87,8 @@ def file_size(size: int) -> str:
     """Bytes as the user reads them: 800 kB, 5,0 MB."""
     if size < 1_000_000:
         return f"{number_format(round(size / 1000), 0)} kB"
+    if size % 1_000_000 == 0:
+        return f"{size // 1_000_000} MB"
     return f"{number_format(size / 1_000_000, 1)} MB"
 
 
@@ -441,7 +443,12 @@ def import_attendance(
     months = sorted({month_start(row[5]) for row in staged})
     report(50, _("Checking the sessions"))
     with services.database_rules(), transaction.atomic():
-        locks.hold_months_for_share(municipality.pk, months)
+        closed = set(locks.hold_months_for_share(municipality.pk, months, refuse=False))
+        if closed:
+            for row in staged:
+                if month_start(row[5]) in closed:
+                    problems[row[0]] = [rules.problem("locked", month=f"{row[5]:%m.%Y}")]
+            staged = [row for row in staged if month_start(row[5]) not in closed]
         with connection.cursor() as cursor:
             # Dropped at commit; an import nested in a longer transaction (tests) starts afresh.
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}, import_verdicts")

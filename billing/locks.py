@@ -34,9 +34,10 @@ FOR SHARE
 """
 
 
-def hold_months_for_share(municipality_id: int, months: Iterable[dt.date]) -> None:
+def hold_months_for_share(municipality_id: int, months: Iterable[dt.date], *, refuse: bool = True) -> list[dt.date]:
     """Hold the municipality's month rows of ``months`` (any dates in them) for share until the
-    surrounding transaction ends; raise BillingError with the locked message if one is closed.
+    surrounding transaction ends; raise BillingError with the locked message if one is closed
+    (or, with ``refuse=False``, return the closed ones: the import names the lines in them).
 
     Must run inside ``transaction.atomic()``: the lock lasts as long as the transaction."""
     from . import services
@@ -45,7 +46,7 @@ def hold_months_for_share(municipality_id: int, months: Iterable[dt.date]) -> No
         raise RuntimeError("hold_months_for_share must run inside a transaction")
     firsts = sorted({month_start(m) for m in months})
     if not firsts:
-        return
+        return []
     params = {"kov": municipality_id, "months": firsts, "open": MonthState.OPEN}
     with connection.cursor() as cursor:
         cursor.execute(HOLD_SQL, params)
@@ -53,5 +54,6 @@ def hold_months_for_share(municipality_id: int, months: Iterable[dt.date]) -> No
         # the row as the close left it (read committed re-reads a row it had to wait for).
         cursor.execute(LOCK_SQL, params)
         closed = [month for month, state in cursor.fetchall() if state in LOCKED_STATES]
-    if closed:
+    if closed and refuse:
         raise services.BillingError(services.locked_message(closed[0]))
+    return closed
