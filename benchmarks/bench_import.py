@@ -3,13 +3,12 @@
 The import (billing.imports.import_attendance: read, parse, price, COPY into the staging table,
 the catalogue's set check, one INSERT … SELECT with history rows, commit) is timed from the
 file's bytes to the commit, against the floor: a plain PostgreSQL COPY of the same file into a
-scratch table of text columns, committed. The bomb is an XLSX whose sheet declares the size
-A1:XFD1048576 (17 billion cells); a second one really holds a cell at XFD1048576."""
+scratch table of text columns, committed. The bomb is a 1.6 kB XLSX whose sheet declares the
+size A1:XFD1048576 (17 billion cells); a second one really holds a cell in row 1048576."""
 
 from __future__ import annotations
 
 import io
-import re
 import statistics
 import zipfile
 from datetime import date, timedelta
@@ -103,26 +102,28 @@ def copy_floor(content: bytes) -> float:
 
 
 def bomb(far_cell: bool) -> bytes:
-    from openpyxl import Workbook
-
+    """A minimal XLSX (1.6 kB): the template's header, a sheet declaring A1:XFD1048576 and,
+    with ``far_cell``, a real cell in the sheet's last row."""
     from billing import imports
 
-    book = Workbook()
-    book.active.append(imports.COLUMNS)
+    header = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{c}</t></is></c>' for i, c in enumerate(imports.COLUMNS))
+    far = '<row r="1048576"><c r="A1048576"><v>1</v></c></row>' if far_cell else ""
+    return minimal_xlsx(f'<row r="1">{header}</row>{far}')
+
+
+def minimal_xlsx(sheet_data: str, ref: str = "A1:XFD1048576") -> bytes:
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="osalemine" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{ref}"/><sheetData>{sheet_data}</sheetData></worksheet>',
+    }
     out = io.BytesIO()
-    book.save(out)
-    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
-    result = io.BytesIO()
-    with zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:XFD1048576"/>', data)
-                if far_cell:
-                    data = data.replace(b"</sheetData>",
-                                        b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>')
-            target.writestr(item.filename, data)
-    return result.getvalue()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
 
 
 def time_bomb(content: bytes, kov, coordinator) -> tuple[float, str]:
@@ -195,7 +196,7 @@ def run() -> dict:
             ("peak RSS of the process", f"{peak:.0f} MB"),
             (f"XLSX declaring A1:XFD1048576 ({len(declared) / 1000:.1f} kB)",
              f"{declared_time * 1000:.0f} ms, {declared_outcome}"),
-            (f"XLSX with a cell at XFD1048576 ({len(far) / 1000:.1f} kB)", f"{far_time * 1000:.0f} ms, {far_outcome}"),
+            (f"XLSX also holding a cell at A1048576 ({len(far) / 1000:.1f} kB)", f"{far_time * 1000:.0f} ms, {far_outcome}"),
         ],
         "notes": notes,
     }

@@ -140,7 +140,7 @@ def read_rows(content: bytes, filename: str) -> Iterator[tuple[int, dict]]:
     raw = _xlsx_rows(content, filename) if filename.lower().endswith(".xlsx") else _csv_rows(content, filename)
     header = None
     limit = max_rows()
-    for number, values in enumerate(raw, start=1):
+    for number, values in raw:
         if header is None:
             header = [str(h or "").strip().lower() for h in values]
             while header and not header[-1]:
@@ -164,8 +164,14 @@ def _filled(value) -> bool:
     return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
-def _xlsx_rows(content: bytes, filename: str) -> Iterator[tuple]:
+def _xlsx_rows(content: bytes, filename: str) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of the rows the active sheet really holds.
+
+    The rows come straight from openpyxl's streaming sheet parser (what its read-only mode
+    uses), not from ``iter_rows``: that one trusts the declared dimension and fills every gap
+    with empty rows, so one cell at XFD1048576 would cost a million empty rows."""
     from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     unreadable = rules.problem("file_unreadable", value=filename)
     try:
@@ -178,9 +184,17 @@ def _xlsx_rows(content: bytes, filename: str) -> Iterator[tuple]:
         sheet = book.active
         if sheet is None:
             raise _refuse(1, unreadable)
-        # The declared dimension is not trusted: rows and columns are what the sheet holds.
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True, max_col=XLSX_COLUMNS_READ)
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                values = [None] * XLSX_COLUMNS_READ
+                for cell in cells:
+                    if cell["column"] <= XLSX_COLUMNS_READ:
+                        values[cell["column"] - 1] = cell["value"]
+                yield number, values
     except ImportRefused:
         raise
     except Exception as exc:  # openpyxl and zipfile raise many kinds for a damaged file
@@ -192,7 +206,7 @@ def _xlsx_rows(content: bytes, filename: str) -> Iterator[tuple]:
 _NUL_STAND_IN = "\ufdd0"
 
 
-def _csv_rows(content: bytes, filename: str) -> Iterator[list]:
+def _csv_rows(content: bytes, filename: str) -> Iterator[tuple[int, list]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -204,8 +218,8 @@ def _csv_rows(content: bytes, filename: str) -> Iterator[list]:
         text = text.replace("\x00", _NUL_STAND_IN)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        for values in reader:
-            yield [v.replace(_NUL_STAND_IN, "\x00") for v in values] if has_nul else values
+        for number, values in enumerate(reader, start=1):
+            yield number, ([v.replace(_NUL_STAND_IN, "\x00") for v in values] if has_nul else values)
     except csv.Error as exc:
         raise _refuse(reader.line_num, rules.problem("file_unreadable", value=filename)) from exc
 

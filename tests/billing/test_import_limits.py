@@ -65,6 +65,24 @@ def test_an_xlsx_declaring_a_million_rows_and_all_columns_is_read_as_the_rows_it
     assert result.created == 1
 
 
+def test_the_16_kb_bomb_is_read_as_the_header_it_holds_and_a_row_at_the_sheets_end_is_refused(
+    world, coordinator_a
+):
+    from benchmarks.bench_import import bomb
+
+    declared = bomb(far_cell=False)
+    assert len(declared) < 1700
+    tracemalloc.start()
+    assert list(imports.read_rows(declared, "pomm.xlsx")) == []
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024, peak
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.import_attendance(content=bomb(far_cell=True), filename="pomm.xlsx", municipality=world.kov,
+                                  by=coordinator_a)
+    assert refused.value.codes == {0: ["too_many_rows"]}
+
+
 def test_a_file_over_the_byte_cap_is_refused_before_it_is_read(world, coordinator_a):
     content = csv_of(world, *["{code};06.04.2026;L23;{reg};60;I;Pille Pakkuja;"] * 50)
     with override_settings(IMPORT_MAX_BYTES=1000), pytest.raises(imports.ImportRefused) as refused:
