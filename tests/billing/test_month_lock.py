@@ -174,3 +174,16 @@ def test_holding_a_month_creates_its_row_and_refuses_a_closed_one(world):
     BillingMonth.objects.filter(month=date(2026, 6, 1)).update(state=MonthState.CLOSED)
     with pytest.raises(services.BillingError, match="06.2026"), transaction.atomic():
         hold_months_for_share(world.kov.pk, [date(2026, 6, 30)])
+
+
+def test_the_admin_holds_the_month_too(world, coordinator_a, admin_user, rf):
+    from django.contrib.admin.sites import site
+
+    delivery = services.record_deliveries(drafts=[world.draft(date=date(2026, 4, 2))], by=coordinator_a)[0]
+    BillingMonth.objects.all().delete()
+    model_admin = site._registry[Delivery]
+    request = rf.post("/")
+    request.user = admin_user
+    model_admin.delete_model(request, delivery)
+    assert BillingMonth.objects.get(municipality=world.kov).month == APRIL  # created and held
+    assert not Delivery.objects.exists()
