@@ -73,15 +73,17 @@ def _lines_cost(lines: Iterable[PlanLine], month: date) -> Decimal:
     return sum((_line_cost(line, month) for line in lines), ZERO)
 
 
-def line_share(line: PlanLine, month: date) -> Decimal:
-    """The share of ``month`` in which the line (and its plan version) is in force: its days
-    in force / the month's days (0 when it is not in force in the month)."""
+def line_days(line: PlanLine, month: date) -> int:
+    """The days of ``month`` on which the line (and its plan version) is in force."""
     first, last = month_start(month), month_end(month)
     start = max(first, line.valid_from, line.plan.valid_from)
     end = min(d for d in (last, line.valid_to, line.plan.valid_to) if d is not None)
-    if end < start:
-        return Decimal(0)
-    return Decimal((end - start).days + 1) / Decimal((last - first).days + 1)
+    return max(0, (end - start).days + 1)
+
+
+def line_share(line: PlanLine, month: date) -> Decimal:
+    """The share of ``month`` in which the line is in force: its days in force / the month's days."""
+    return Decimal(line_days(line, month)) / Decimal(month_end(month).day)
 
 
 def _line_cost(line: PlanLine, month: date) -> Decimal:

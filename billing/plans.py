@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Q, QuerySet
 
 from assessments.models import BaseProviderLink, Plan, PlanLine, PlanStatus
 from assessments.selectors import (
-    line_share,
+    line_days,
     plan_lines_in_month,
     plan_lines_on,
     planned_cost,
@@ -21,6 +22,7 @@ from assessments.selectors import (
 )
 from cases.models import Case
 from components.models import Component
+from tugi.workdays import month_end
 
 __all__ = [
     "covering_line", "is_planning_by_base_provider", "lines_for", "planned_budget", "planned_budgets",
@@ -48,13 +50,17 @@ def lines_for(*, case: Case, day: date, component_id: int, provider_id: int) -> 
     return list(plan_lines_on(case=case, day=day).filter(component_id=component_id, provider_id=provider_id))
 
 
-def planned_hours(*, case: Case, month: date, component_id: int, provider_id: int, form: str) -> Decimal:
-    """Hours a month the plan buys of this component from this provider in this form, each line
-    in proportion to the days of ``month`` it is in force."""
+def planned_hours(*, case: Case, month: date, component_id: int, provider_id: int, form: str) -> Fraction:
+    """Hours the plan buys of this component from this provider in this form in ``month``, each
+    line in proportion to the days of the month it is in force. Exact (a fraction), so that the
+    set-based check in SQL compares the same number."""
     lines = plan_lines_in_month(case=case, month=month).filter(
         component_id=component_id, provider_id=provider_id, form=form
     )
-    return sum((line.monthly_quantity * line_share(line, month) for line in lines), Decimal(0))
+    days = month_end(month).day
+    return sum(
+        (Fraction(line.monthly_quantity) * Fraction(line_days(line, month), days) for line in lines), Fraction(0)
+    )
 
 
 def is_planning_by_base_provider(*, case: Case, day: date, component: Component, provider_id: int) -> bool:

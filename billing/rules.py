@@ -22,9 +22,12 @@ Who may record for whom is not a delivery rule but an access rule; it lives in
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import connection
 from django.utils.functional import Promise
@@ -147,8 +150,10 @@ def _fmt(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
 
 
-def _hours(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+def _hours(value: Fraction) -> str:
+    """Hours to two decimals, half up, with a decimal comma (12,50)."""
+    cents = math.floor(Fraction(value) * 100 + Fraction(1, 2))
+    return f"{cents // 100},{cents % 100:02d}"
 
 
 # --- Reading what was typed (the grid, the form and the import read values the same way)
@@ -346,7 +351,14 @@ def check(draft: Draft, *, pending: list[Draft] = ()) -> Checked:
 
     if draft.form in ("I", "G") and not minutes_problem(draft.minutes):
         problems.extend(_plan_problems(draft, same, pending))
-    return Checked(problems=problems, price=price, minutes=draft.minutes or 0)
+    return Checked(problems=in_catalogue_order(problems), price=price, minutes=draft.minutes or 0)
+
+
+_ORDER = {code: index for index, code in enumerate(RULES)}
+
+
+def in_catalogue_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (_ORDER[p.code], p.message))
 
 
 def _identity(d) -> tuple:
@@ -415,9 +427,14 @@ def _plan_problems(draft: Draft, same, pending) -> list[Problem]:
         case=draft.case, month=first, component_id=draft.component.pk, provider_id=draft.provider.pk,
         form=draft.form,
     )
-    if hours_from_minutes(used) > planned_hours:
-        return [problem("beyond_plan", hours=_hours(hours_from_minutes(used)), component=draft.component.code,
-                        form=draft.form, month=f"{first:%m.%Y}", planned=_hours(planned_hours))]
+    return _beyond_plan(used, planned_hours, component=draft.component.code, form=draft.form, month=first)
+
+
+def _beyond_plan(used_minutes: int, planned_hours: Fraction, *, component: str, form: str, month) -> list[Problem]:
+    used = Fraction(used_minutes, 60)
+    if used > planned_hours:
+        return [problem("beyond_plan", hours=_hours(used), component=component, form=form,
+                        month=f"{month:%m.%Y}", planned=_hours(planned_hours))]
     return []
 
 
@@ -463,33 +480,201 @@ def create_staging_table(cursor, name: str) -> None:
 
 
 def check_staged(*, cursor, table: str, municipality_id: int) -> dict[int, list[Problem]]:
-    """Every delivery rule over the staged rows as a set: line → its problems (lines without
-    problems are left out). Rows count against the database and against each other (a row is
-    checked as if the rows on earlier lines were already recorded)."""
+    """Every delivery rule over the staged rows as a set, in SQL: line → its problems (lines
+    without problems are left out). Rows count against the database and against each other: a
+    row is checked as if the rows on earlier lines were already recorded, exactly as
+    :func:`check` does with ``pending`` (a property test holds the two to the same verdicts)."""
     if not table.isidentifier():
         raise ValueError(f"not a table name: {table!r}")
-    names = [column for column, _kind in STAGING_COLUMNS]
-    cursor.execute(f"SELECT {', '.join(names)} FROM {table} ORDER BY line")
-    rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    municipality = Municipality.objects.get(pk=municipality_id)
-    cases = Case.objects.in_bulk({r["case_id"] for r in rows})
-    components = Component.objects.in_bulk({r["component_id"] for r in rows})
-    providers = Provider.objects.in_bulk({r["provider_id"] for r in rows})
-    specialists = Specialist.objects.in_bulk({r["specialist_id"] for r in rows})
+    cursor.execute(STAGED_SQL.format(staged=table), {"kov": municipality_id, "max": MAX_MINUTES,
+                                                      "text_max": TEXT_LIMITS["note"],
+                                                      "planning": list(plans.PLANNING_COMPONENTS)})
     verdicts: dict[int, list[Problem]] = {}
-    pending: list[Draft] = []
-    for row in rows:
-        draft = Draft(
-            municipality=municipality, case=cases[row["case_id"]], component=components[row["component_id"]],
-            provider=providers[row["provider_id"]], specialist=specialists[row["specialist_id"]],
-            date=row["date"], minutes=row["minutes"], form=row["form"], start_time=row["start_time"],
-            recipient_name=row["recipient_name"], note=row["note"], session_key=row["session_key"],
-        )
-        problems = check(draft, pending=pending).problems
-        if problems:
-            verdicts[row["line"]] = problems
-        pending.append(draft)
-    return verdicts
+    for line, code, params in cursor.fetchall():
+        params = json.loads(params) if isinstance(params, str) else params
+        verdicts.setdefault(line, []).append(_staged_problem(code, params))
+    return {line: in_catalogue_order(found) for line, found in sorted(verdicts.items())}
+
+
+def _staged_problem(code: str, params: dict) -> Problem:
+    if code == "no_price":
+        params = {**params, "reason": NoPrice.MESSAGES[params["reason"]]}
+    elif code == "form_not_on_plan":
+        params = {**params, "planned": _form_name(params["planned"]), "form": _form_name(params["form"])}
+    elif code == "beyond_plan":
+        planned = Fraction(Decimal(params.pop("planned_day_hours"))) / params.pop("month_days")
+        month = dt.date.fromisoformat(params["month"])
+        return _beyond_plan(params["used"], planned, component=params["component"], form=params["form"],
+                            month=month)[0]
+    elif code == "text_too_long":
+        params = {**params, "field": FIELD_NAMES["note"]}
+    return problem(code, **params)
+
+
+#: The rules of :func:`check`, one SELECT each, over the staged rows ``s`` (earlier lines count
+#: as recorded). Each yields (line, code, parameters of the message).
+STAGED_SQL = """
+WITH s AS MATERIALIZED (
+    SELECT st.*, c.municipality_id AS case_kov, c.entry_date, c.exit_date,
+           k.code AS component_code, k.form AS component_form, k.retired_on,
+           btrim(k.required_qualification) AS required, sp.provider_id AS specialist_provider,
+           sp.name AS specialist_name,
+           date_trunc('month', st.date)::date AS first,
+           (date_trunc('month', st.date) + interval '1 month - 1 day')::date AS last,
+           st.form IN ('I', 'G') AND st.minutes BETWEEN 1 AND %(max)s AS plannable
+    FROM {staged} st
+    JOIN cases_case c ON c.id = st.case_id
+    JOIN components_component k ON k.id = st.component_id
+    JOIN providers_specialist sp ON sp.id = st.specialist_id
+),
+lines_on AS (  -- plan lines in force on the row's date buying its component from its provider
+    SELECT s.line, l.form
+    FROM s
+    JOIN assessments_plan p ON p.case_id = s.case_id AND p.status = 'agreed' AND p.valid_from <= s.date
+         AND (p.valid_to IS NULL OR p.valid_to >= s.date)
+    JOIN assessments_planline l ON l.plan_id = p.id AND l.component_id = s.component_id
+         AND l.provider_id = s.provider_id AND l.valid_from <= s.date AND (l.valid_to IS NULL OR l.valid_to >= s.date)
+),
+priced AS (
+    SELECT s.line,
+        CASE
+        WHEN s.retired_on IS NOT NULL AND s.retired_on <= s.date THEN 'component_retired'
+        WHEN NOT (s.component_form = s.form OR s.component_form = 'IG') THEN 'form_not_offered'
+        WHEN NOT EXISTS (SELECT 1 FROM providers_contract ct
+                         WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id)
+            THEN 'no_contract'
+        WHEN NOT EXISTS (SELECT 1 FROM providers_contract ct
+                         WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id
+                           AND ct.start <= s.date AND ct."end" >= s.date)
+            THEN 'contract_not_in_force'
+        WHEN NOT EXISTS (SELECT 1 FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
+                         WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id
+                           AND ct.start <= s.date AND ct."end" >= s.date AND cp.component_id = s.component_id)
+            THEN 'component_not_in_contract'
+        ELSE (SELECT CASE WHEN (CASE WHEN s.form = 'I' THEN cp.unit_price_individual ELSE cp.unit_price_group END)
+                               IS NULL THEN 'form_not_offered' END
+              FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
+              WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id
+                AND ct.start <= s.date AND ct."end" >= s.date AND cp.component_id = s.component_id
+                AND cp.valid_from <= s.date AND (cp.valid_to IS NULL OR cp.valid_to >= s.date)
+              ORDER BY ct.start DESC, cp.valid_from DESC LIMIT 1)
+        END AS reason,
+        EXISTS (SELECT 1 FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
+                WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id
+                  AND ct.start <= s.date AND ct."end" >= s.date AND cp.component_id = s.component_id
+                  AND cp.valid_from <= s.date AND (cp.valid_to IS NULL OR cp.valid_to >= s.date)) AS has_row
+    FROM s WHERE s.form IN ('I', 'G')
+),
+overlapping AS (  -- other sessions of the specialist that day, recorded or on earlier lines
+    SELECT s.line, min(o.start_time) AS start_time
+    FROM s
+    JOIN (SELECT specialist_id, date, start_time, minutes, session_key, NULL::integer AS line FROM billing_delivery
+          UNION ALL SELECT specialist_id, date, start_time, minutes, session_key, line FROM {staged}) o
+      ON o.specialist_id = s.specialist_id AND o.date = s.date AND o.start_time IS NOT NULL
+     AND o.session_key <> s.session_key AND (o.line IS NULL OR o.line < s.line)
+     AND (o.date + o.start_time) < (s.date + s.start_time) + make_interval(mins => s.minutes)
+     AND (s.date + s.start_time) < (o.date + o.start_time) + make_interval(mins => o.minutes)
+    WHERE s.start_time IS NOT NULL AND s.minutes BETWEEN 1 AND %(max)s
+    GROUP BY s.line
+),
+planned AS (  -- hours × days in force of the month's lines in the row's form, per row
+    SELECT s.line, coalesce(sum(l.monthly_quantity * greatest(0,
+               least(s.last, l.valid_to, p.valid_to) - greatest(s.first, l.valid_from, p.valid_from) + 1)), 0)
+               AS day_hours
+    FROM s
+    LEFT JOIN assessments_plan p ON p.case_id = s.case_id AND p.status = 'agreed' AND p.valid_from <= s.last
+         AND (p.valid_to IS NULL OR p.valid_to >= s.first)
+    LEFT JOIN assessments_planline l ON l.plan_id = p.id AND l.component_id = s.component_id
+         AND l.provider_id = s.provider_id AND l.form = s.form AND l.valid_from <= s.last
+         AND (l.valid_to IS NULL OR l.valid_to >= s.first)
+    WHERE s.plannable
+    GROUP BY s.line
+),
+used AS (
+    SELECT s.line, s.minutes
+        + coalesce((SELECT sum(d.minutes) FROM billing_delivery d
+                    WHERE d.case_id = s.case_id AND d.component_id = s.component_id AND d.provider_id = s.provider_id
+                      AND d.form = s.form AND d.date BETWEEN s.first AND s.last), 0)
+        + coalesce((SELECT sum(e.minutes) FROM {staged} e
+                    WHERE e.line < s.line AND e.case_id = s.case_id AND e.component_id = s.component_id
+                      AND e.provider_id = s.provider_id AND e.form = s.form
+                      AND e.date BETWEEN s.first AND s.last), 0) AS minutes
+    FROM s WHERE s.plannable
+)
+SELECT line, 'minutes_invalid', jsonb_build_object('value', minutes, 'max', %(max)s)
+FROM s WHERE NOT minutes BETWEEN 1 AND %(max)s
+UNION ALL
+SELECT line, 'text_too_long', jsonb_build_object('length', length(note), 'max', %(text_max)s)
+FROM s WHERE length(note) > %(text_max)s
+UNION ALL
+SELECT line, 'other_municipality', '{{}}'::jsonb FROM s WHERE case_kov <> %(kov)s
+UNION ALL
+SELECT line, 'locked', jsonb_build_object('month', to_char(s.date, 'MM.YYYY'))
+FROM s WHERE EXISTS (SELECT 1 FROM billing_billingmonth m WHERE m.municipality_id = %(kov)s AND m.month = s.first
+                     AND m.state IN ('closed', 'submitted', 'returned', 'accepted'))
+UNION ALL
+SELECT line, 'not_participant', jsonb_build_object('date', to_char(s.date, 'DD.MM.YYYY'))
+FROM s WHERE entry_date IS NULL OR s.date < entry_date OR s.date > exit_date
+UNION ALL
+SELECT line, 'specialist_other_provider', jsonb_build_object('value', specialist_name)
+FROM s WHERE specialist_provider <> provider_id
+UNION ALL
+SELECT line, 'not_qualified', jsonb_build_object(
+    'component', component_code, 'specialist', specialist_name, 'qualification', required,
+    'date', to_char(s.date, 'DD.MM.YYYY'))
+FROM s WHERE specialist_provider = provider_id AND required <> ''
+  AND NOT EXISTS (SELECT 1 FROM providers_qualification q WHERE q.specialist_id = s.specialist_id
+                  AND lower(btrim(q.name)) = lower(required)
+                  AND (q.valid_from IS NULL OR q.valid_from <= s.date) AND (q.valid_to IS NULL OR s.date <= q.valid_to))
+UNION ALL
+SELECT line, 'form_invalid', jsonb_build_object('value', form) FROM s WHERE form NOT IN ('I', 'G')
+UNION ALL
+SELECT s.line, 'no_price', jsonb_build_object(
+    'component', component_code, 'date', to_char(s.date, 'DD.MM.YYYY'),
+    'reason', coalesce(priced.reason, 'no_price_on_date'))
+FROM s JOIN priced ON priced.line = s.line WHERE priced.reason IS NOT NULL OR NOT priced.has_row
+UNION ALL
+SELECT line, 'already_recorded', '{{}}'::jsonb
+FROM s WHERE EXISTS (
+    SELECT 1 FROM billing_delivery d
+    WHERE d.case_id = s.case_id AND d.component_id = s.component_id AND d.provider_id = s.provider_id
+      AND d.specialist_id = s.specialist_id AND d.date = s.date AND d.start_time IS NOT DISTINCT FROM s.start_time
+      AND d.minutes = s.minutes AND d.form = s.form AND d.recipient_name = s.recipient_name
+) OR EXISTS (
+    SELECT 1 FROM {staged} e
+    WHERE e.line < s.line AND e.case_id = s.case_id AND e.component_id = s.component_id
+      AND e.provider_id = s.provider_id AND e.specialist_id = s.specialist_id AND e.date = s.date
+      AND e.start_time IS NOT DISTINCT FROM s.start_time AND e.minutes = s.minutes AND e.form = s.form
+      AND e.recipient_name = s.recipient_name
+)
+UNION ALL
+SELECT s.line, 'overlap', jsonb_build_object('time', to_char(o.start_time, 'HH24:MI'),
+                                             'date', to_char(s.date, 'DD.MM.YYYY'))
+FROM s JOIN overlapping o ON o.line = s.line
+UNION ALL
+SELECT line, 'not_on_plan', jsonb_build_object('component', component_code, 'date', to_char(s.date, 'DD.MM.YYYY'))
+FROM s WHERE plannable AND NOT EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line)
+  AND NOT (component_code = ANY(%(planning)s)
+           AND EXISTS (SELECT 1 FROM assessments_baseproviderlink b
+                       WHERE b.case_id = s.case_id AND b.provider_id = s.provider_id AND b.valid_from <= s.date
+                         AND (b.valid_to IS NULL OR b.valid_to >= s.date))
+           AND NOT EXISTS (SELECT 1 FROM assessments_plan p WHERE p.case_id = s.case_id AND p.status = 'agreed'
+                           AND p.valid_from <= s.date))
+UNION ALL
+SELECT line, 'form_not_on_plan', jsonb_build_object(
+    'component', component_code, 'form', form,
+    'planned', (SELECT min(lines_on.form) FROM lines_on WHERE lines_on.line = s.line))
+FROM s WHERE plannable AND EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line)
+  AND NOT EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line AND lines_on.form = s.form)
+UNION ALL
+SELECT s.line, 'beyond_plan', jsonb_build_object(
+    'used', used.minutes, 'planned_day_hours', planned.day_hours::text,
+    'month_days', extract(day FROM s.last)::integer, 'component', component_code, 'form', form,
+    'month', s.first)
+FROM s JOIN used ON used.line = s.line JOIN planned ON planned.line = s.line
+WHERE EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line AND lines_on.form = s.form)
+  AND used.minutes * extract(day FROM s.last)::integer > 60 * planned.day_hours
+"""
 
 
 # --- The month as a whole, in SQL (the close must not loop over every delivery in Python).
