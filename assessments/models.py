@@ -418,6 +418,16 @@ class PlanLine(models.Model):
     def __str__(self) -> str:
         return f"{self.component.code} · {self.provider} · {self.monthly_quantity} h"
 
+    def is_in_force_on(self, day) -> bool:
+        """The line buys on ``day``: its plan version is agreed and in force and so is the line
+        itself (the queryset twin is :func:`assessments.selectors.plan_lines_on`)."""
+        plan = self.plan
+        return (
+            plan.status == PlanStatus.AGREED
+            and plan.valid_from <= day and (plan.valid_to is None or day <= plan.valid_to)
+            and self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        )
+
     @property
     def ends_on(self):
         """The last day the line is in force: its own end or its plan version's, the earlier."""

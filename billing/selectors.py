@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from accounts.models import KOV_ROLES, Municipality, Role
-from accounts.permissions import has_role, scope
+from accounts.permissions import deliverable_cases_for, has_role, scope
 from cases.models import Case
 from providers.models import Contract
 from tugi.money import ZERO
@@ -39,14 +40,22 @@ def deliveries_for(user) -> QuerySet[Delivery]:
     return scope(qs, user, roles=KOV_ROLES)
 
 
-def cases_for_attendance(user) -> QuerySet[Case]:
-    """Whose attendance a user may record: KOV staff their KOV's entered cases; providers the
-    cases with a plan line at their provider (ever)."""
-    qs = Case.objects.filter(entry_date__isnull=False).select_related("person", "municipality")
-    if has_role(user, Role.PROVIDER):
-        lines = plans.provider_lines(provider_id=user.provider_id, start=dt.date.min, end=dt.date.max)
-        return qs.filter(pk__in=lines.values("plan__case_id"))
-    return scope(qs, user, roles=KOV_ROLES)
+def cases_for_attendance(user, *, today: dt.date | None = None) -> QuerySet[Case]:
+    """Whom the user may record sessions for, offered on the session form: the persons
+    :func:`accounts.permissions.deliverable_cases_for` reaches from the start of the month before
+    last to the end of this month (the service checks each session's own date again)."""
+    today = today or timezone.localdate()
+    reach = deliverable_cases_for(user, start=add_months(month_start(today), -2), end=month_end(today))
+    return reach.filter(entry_date__isnull=False).select_related("person", "municipality")
+
+
+def minutes_recorded(user, first: dt.date, last: dt.date) -> dict[tuple[int, int, dt.date], int]:
+    """Minutes the user's provider (or KOV) recorded per (case, component, day), for the week grid."""
+    rows = (
+        deliveries_for(user).filter(date__gte=first, date__lte=last)
+        .values("case_id", "component_id", "date").annotate(minutes=Sum("minutes")).order_by()
+    )
+    return {(r["case_id"], r["component_id"], r["date"]): r["minutes"] for r in rows}
 
 
 def invoices_for(user) -> QuerySet[Invoice]:

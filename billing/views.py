@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import KOV_ROLES, Role
 from accounts.permissions import get_visible_or_404, role_required
+from cases.isikukood import normalise_isikukood
 from providers.models import Specialist
 from tugi.workdays import add_months, month_start
 
@@ -31,6 +32,7 @@ from .forms import (
     DeliveryEntryForm,
     ImportForm,
     ReviewForm,
+    WeekGridForm,
 )
 from .models import Delivery, ImportJob, Invoice, MonthState
 
@@ -52,80 +54,49 @@ def _last_month() -> dt.date:
 # --- Attendance
 
 
+#: Plan lines on one page of the week grid (a provider may serve hundreds of persons; 700 lines
+#: on one page made 2 MB of HTML). Setting TUGI_GRID_LINES_PER_PAGE.
+GRID_LINES_PER_PAGE = 40
+
+
 @role_required(Role.PROVIDER)
 def my_attendance(request):
-    """The provider specialist's start page: a week grid of their persons' plan lines."""
-    today = timezone.localdate()
+    """The provider specialist's start page: a week grid of their persons' plan lines, paged."""
     try:
         monday = dt.date.fromisoformat(request.GET.get("week") or request.POST.get("week") or "")
     except ValueError:
-        monday = today
+        monday = timezone.localdate()
     monday -= dt.timedelta(days=monday.weekday())
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     specialist = Specialist.objects.filter(user=request.user).first()
-    lines = list(plans.provider_lines(provider_id=request.user.provider_id, start=days[0], end=days[-1]))
-    recorded = {}
-    for d in selectors.deliveries_for(request.user).filter(date__gte=days[0], date__lte=days[-1]):
-        key = (d.case_id, d.component_id, d.date)
-        recorded[key] = recorded.get(key, 0) + d.minutes
-    errors = {}
+    page = Paginator(
+        plans.provider_lines(provider_id=request.user.provider_id, start=days[0], end=days[-1]),
+        getattr(settings, "TUGI_GRID_LINES_PER_PAGE", GRID_LINES_PER_PAGE),
+    ).get_page(request.GET.get("page") or request.POST.get("page"))
+    form = WeekGridForm(request.POST or None, lines=page.object_list, days=days)
     if request.method == "POST" and specialist is None:
         messages.error(request, _("Nothing was saved: your account is not linked to a specialist."))
-    if request.method == "POST" and specialist is not None:
-        drafts, cells = [], []
-        for line in lines:
-            for day in days:
-                value = request.POST.get(f"c-{line.pk}-{day.isoformat()}", "").strip()
-                if not value:
-                    continue
-                try:
-                    minutes = int(value)
-                except ValueError:
-                    errors[(line.pk, day)] = _("Enter whole minutes.")
-                    continue
-                case = line.plan.case
-                drafts.append(
-                    rules.Draft(
-                        municipality=case.municipality, case=case, component=line.component,
-                        provider=request.user.provider, specialist=specialist, date=day,
-                        minutes=minutes, form=line.form,
-                    )
-                )
-                cells.append((line.pk, day))
-        if not errors and drafts:
-            try:
-                services.record_deliveries(drafts=drafts, by=request.user, source=Delivery.Source.GRID)
-            except services.BillingError as error:
-                for index, problems in error.rows:
-                    errors[cells[index]] = " ".join(p.message for p in problems)
-                if not error.rows:
-                    messages.error(request, error.message)
-            else:
-                messages.success(
-                    request,
-                    ngettext("%(n)s session recorded.", "%(n)s sessions recorded.", len(drafts)) % {"n": len(drafts)},
-                )
-                return redirect(f"{reverse('billing:my_attendance')}?week={monday.isoformat()}")
-        if errors:
-            messages.error(request, _("Nothing was saved: correct the marked cells."))
-    rows = []
-    for line in lines:
-        cells_of_row = []
-        for day in days:
-            name = f"c-{line.pk}-{day.isoformat()}"
-            in_force = line.valid_from <= day and (line.valid_to is None or day <= line.valid_to)
-            cells_of_row.append({
-                "name": name, "day": day, "in_force": in_force,
-                "recorded": recorded.get((line.plan.case_id, line.component_id, day), 0),
-                "value": request.POST.get(name, "") if errors else "",
-                "error": errors.get((line.pk, day)),
-            })
-        rows.append({"line": line, "cells": cells_of_row})
-    context = {
-        "days": days, "rows": rows, "specialist": specialist, "week": monday,
+    elif request.method == "POST" and form.is_valid():
+        names, drafts = form.drafts(provider=request.user.provider, specialist=specialist)
+        try:
+            services.record_deliveries(drafts=drafts, by=request.user, source=Delivery.Source.GRID)
+        except services.BillingError as error:
+            for index, problems in error.rows:
+                form.add_error(names[index], " ".join(p.message for p in problems))
+            if not error.rows:
+                messages.error(request, error.message)
+        else:
+            messages.success(
+                request, ngettext("%(n)s session recorded.", "%(n)s sessions recorded.", len(drafts)) % {"n": len(drafts)}
+            )
+            return redirect(f"{reverse('billing:my_attendance')}?week={monday.isoformat()}&page={page.number}")
+    if form.errors:
+        messages.error(request, _("Nothing was saved: correct the marked cells."))
+    return render(request, "billing/my_attendance.html", {
+        "days": days, "rows": form.rows(selectors.minutes_recorded(request.user, days[0], days[-1])),
+        "specialist": specialist, "week": monday, "page": page, "week_query": f"week={monday.isoformat()}",
         "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
-    }
-    return render(request, "billing/my_attendance.html", context)
+    })
 
 
 @role_required(*ENTRY_ROLES)
@@ -134,7 +105,8 @@ def delivery_list(request):
     qs = selectors.deliveries_for(request.user).filter(date__gte=month, date__lt=add_months(month, 1))
     search = request.GET.get("q", "").strip()
     if search:
-        qs = qs.filter(Q(case__person__last_name__icontains=search) | Q(case__person__isikukood__startswith=search))
+        code = normalise_isikukood(search)
+        qs = qs.filter(Q(case__person__last_name__icontains=search) | Q(case__person__isikukood__startswith=code))
     page = Paginator(qs.order_by("-date", "-pk"), 50).get_page(request.GET.get("page"))
     return render(request, "billing/delivery_list.html", {
         "page": page, "month": month, "search": search,

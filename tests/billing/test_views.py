@@ -36,14 +36,44 @@ def test_the_week_grid_lists_the_providers_plan_lines_and_records_a_week(client,
 
 
 def test_one_bad_cell_of_the_week_grid_saves_nothing(client, world, provider_user):
-    type(world.case).objects.filter(pk=world.case.pk).update(exit_date=date(2026, 1, 13), state="exited")
     client.force_login(provider_user)
     line = world.case.plans.first().lines.get(component__code="L23")
-    data = {"week": "2026-01-12", f"c-{line.pk}-2026-01-12": "60", f"c-{line.pk}-2026-01-14": "30"}
+    data = {"week": "2026-01-12", f"c-{line.pk}-2026-01-12": "60", f"c-{line.pk}-2026-01-14": "-30"}
     response = client.post("/billing/attendance/", data)
     assert response.status_code == 200
-    assert "is-invalid" in response.content.decode()
+    page = response.content.decode()
+    assert "is-invalid" in page
+    assert "“-30” is not a whole number of minutes from 1 to 480 (one working day)." in page
     assert not Delivery.objects.exists()
+
+
+def test_the_week_grid_offers_cells_only_where_the_person_participates_and_a_line_is_in_force(
+    client, world, provider_user
+):
+    plan = world.case.plans.first()
+    type(plan).objects.filter(pk=plan.pk).update(valid_to=date(2026, 4, 8))
+    type(world.other_case).objects.filter(pk=world.other_case.pk).update(exit_date=date(2026, 4, 7), state="exited")
+    line = plan.lines.get(component__code="L23")
+    other = world.other_case.plans.first().lines.get(component__code="L23")
+    client.force_login(provider_user)
+    page = client.get("/billing/attendance/?week=2026-04-06").content.decode()
+    assert f'name="c-{line.pk}-2026-04-08"' in page
+    assert f'name="c-{line.pk}-2026-04-09"' not in page
+    assert f'name="c-{other.pk}-2026-04-07"' in page
+    assert f'name="c-{other.pk}-2026-04-08"' not in page
+    response = client.post("/billing/attendance/", {"week": "2026-04-06", f"c-{line.pk}-2026-04-09": "60"})
+    assert response.status_code == 302
+    assert not Delivery.objects.exists()
+
+
+def test_the_week_grid_is_paged(client, world, provider_user, settings):
+    settings.TUGI_GRID_LINES_PER_PAGE = 2
+    client.force_login(provider_user)
+    first = client.get("/billing/attendance/?week=2026-04-06").content.decode()
+    second = client.get("/billing/attendance/?week=2026-04-06&page=2").content.decode()
+    assert first.count('data-testid="grid-line"') == 2
+    assert second.count('data-testid="grid-line"') == 2
+    assert "page=2" in first
 
 
 def test_a_provider_sees_and_edits_only_its_own_deliveries(client, world, provider_user, coordinator_a):
