@@ -412,28 +412,35 @@ def _plan_problems(draft: Draft, same, pending) -> list[Problem]:
         return [problem("form_not_on_plan", component=draft.component.code,
                         planned=_form_name(planned), form=_form_name(draft.form))]
     first, last = month_start(draft.date), month_end(draft.date)
-    used = sum(
-        same.filter(
-            case=draft.case, component=draft.component, provider=draft.provider, form=draft.form,
-            date__gte=first, date__lte=last,
-        ).values_list("minutes", flat=True)
-    ) + draft.minutes + sum(
+    group = same.filter(
+        case=draft.case, component=draft.component, provider=draft.provider, form=draft.form,
+        date__gte=first, date__lte=last,
+    )
+    month_total = sum(group.values_list("minutes", flat=True)) + draft.minutes + sum(
         o.minutes for o in pending
         if (o.case.pk, o.component.pk, o.provider.pk, o.form) ==
         (draft.case.pk, draft.component.pk, draft.provider.pk, draft.form)
         and first <= o.date <= last
     )
+    if draft.pk:  # a recorded session: the ones recorded before it
+        before = sum(group.filter(pk__lt=draft.pk).values_list("minutes", flat=True))
+    else:  # a new session comes after everything recorded
+        before = month_total - draft.minutes
     planned_hours = plans.planned_hours(
         case=draft.case, month=first, component_id=draft.component.pk, provider_id=draft.provider.pk,
         form=draft.form,
     )
-    return _beyond_plan(used, planned_hours, component=draft.component.code, form=draft.form, month=first)
+    return _beyond_plan(before, draft.minutes, month_total, planned_hours, component=draft.component.code,
+                        form=draft.form, month=first)
 
 
-def _beyond_plan(used_minutes: int, planned_hours: Fraction, *, component: str, form: str, month) -> list[Problem]:
-    used = Fraction(used_minutes, 60)
-    if used > planned_hours:
-        return [problem("beyond_plan", hours=_hours(used), component=component, form=form,
+def _beyond_plan(before: int, minutes: int, month_total: int, planned_hours: Fraction, *, component: str,
+                 form: str, month) -> list[Problem]:
+    """One warning per plan line (component, provider, form) and month: on the session that
+    takes the month past the plan, naming the month's total, not on every session after it."""
+    planned_minutes = planned_hours * 60
+    if before <= planned_minutes < before + minutes:
+        return [problem("beyond_plan", hours=_hours(Fraction(month_total, 60)), component=component, form=form,
                         month=f"{month:%m.%Y}", planned=_hours(planned_hours))]
     return []
 
@@ -504,8 +511,8 @@ def _staged_problem(code: str, params: dict) -> Problem:
     elif code == "beyond_plan":
         planned = Fraction(Decimal(params.pop("planned_day_hours"))) / params.pop("month_days")
         month = dt.date.fromisoformat(params["month"])
-        return _beyond_plan(params["used"], planned, component=params["component"], form=params["form"],
-                            month=month)[0]
+        return _beyond_plan(params["used"] - params["minutes"], params["minutes"], params["used"], planned,
+                            component=params["component"], form=params["form"], month=month)[0]
     elif code == "text_too_long":
         params = {**params, "field": FIELD_NAMES["note"]}
     return problem(code, **params)
@@ -668,11 +675,12 @@ FROM s WHERE plannable AND EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = 
   AND NOT EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line AND lines_on.form = s.form)
 UNION ALL
 SELECT s.line, 'beyond_plan', jsonb_build_object(
-    'used', used.minutes, 'planned_day_hours', planned.day_hours::text,
+    'used', used.minutes, 'minutes', s.minutes, 'planned_day_hours', planned.day_hours::text,
     'month_days', extract(day FROM s.last)::integer, 'component', component_code, 'form', form,
     'month', s.first)
 FROM s JOIN used ON used.line = s.line JOIN planned ON planned.line = s.line
 WHERE EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line AND lines_on.form = s.form)
+  AND (used.minutes - s.minutes) * extract(day FROM s.last)::integer <= 60 * planned.day_hours
   AND used.minutes * extract(day FROM s.last)::integer > 60 * planned.day_hours
 """
 

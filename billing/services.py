@@ -113,7 +113,26 @@ def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.
             delivery.full_clean(validate_unique=False, validate_constraints=False)
             delivery.save()
             deliveries.append(delivery)
+        refresh_plan_warnings(deliveries)
     return deliveries
+
+
+def refresh_plan_warnings(deliveries: list[Delivery]) -> int:
+    """After sessions were added to a plan line's month: the month's one "beyond plan" warning
+    (on the session that first went past the plan) is checked again, so that it names the new
+    total and an acceptance given for fewer hours no longer holds. Call inside the writing
+    transaction (the import does too). Returns how many rows changed."""
+    groups = {(d.case_id, d.component_id, d.provider_id, d.form, month_start(d.date)) for d in deliveries}
+    new = [d.pk for d in deliveries]
+    changed = 0
+    for case_id, component_id, provider_id, form, month in sorted(groups):
+        changed += _recheck(
+            Delivery.objects.filter(
+                case_id=case_id, component_id=component_id, provider_id=provider_id, form=form,
+                date__gte=month, date__lte=month_end(month), problems__contains=[{"code": "beyond_plan"}],
+            ).exclude(pk__in=new)
+        )
+    return changed
 
 
 def _hold(drafts: list[Draft]) -> None:
@@ -137,6 +156,8 @@ def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
         raise BillingError([p.message for p in result.errors], rows=[(0, result.errors)])
     with database_rules(), transaction.atomic():
         hold_months_for_share(delivery.municipality_id, {delivery.date, draft.date})
+        moved_from = [Delivery(case_id=delivery.case_id, component_id=delivery.component_id,
+                               provider_id=delivery.provider_id, form=delivery.form, date=delivery.date)]
         for name, value in changes.items():
             setattr(delivery, name, value)
         delivery.contract = result.price.contract
@@ -147,6 +168,7 @@ def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
         delivery.accepted_reason, delivery.accepted_by = "", None
         delivery.full_clean(validate_unique=False, validate_constraints=False)
         delivery.save()
+        _recheck_plan_months([*moved_from, delivery], exclude=[delivery.pk])
     return delivery
 
 
@@ -154,54 +176,80 @@ def delete_delivery(*, delivery: Delivery, by) -> None:
     with database_rules(), transaction.atomic():
         hold_months_for_share(delivery.municipality_id, [delivery.date])
         delivery.delete()
+        _recheck_plan_months([delivery])
+
+
+def _recheck_plan_months(deliveries, *, exclude=()) -> int:
+    """Check again every session of the plan lines' months the deliveries belong to (where the
+    month's one "beyond plan" warning sits may move when a session changes or goes)."""
+    changed = 0
+    for case_id, component_id, provider_id, form, month in sorted(
+        {(d.case_id, d.component_id, d.provider_id, d.form, month_start(d.date)) for d in deliveries}
+    ):
+        changed += _recheck(Delivery.objects.filter(
+            case_id=case_id, component_id=component_id, provider_id=provider_id, form=form,
+            date__gte=month, date__lte=month_end(month),
+        ).exclude(pk__in=list(exclude)))
+    return changed
 
 
 def accept_warning(*, delivery: Delivery, reason: str, by) -> Delivery:
     """The coordinator accepts a delivery's warnings (e.g. beyond the plan) with a reason."""
+    accept_warnings(deliveries=[delivery], reason=reason, by=by)
+    return delivery
+
+
+def accept_warnings(*, deliveries: list[Delivery], reason: str, by) -> int:
+    """The coordinator accepts several deliveries' warnings at once with one reason."""
     reason = (reason or "").strip()
     if not reason:
         raise BillingError(_("Give the reason for accepting the warning."))
-    if delivery.status != Status.WARNING:
+    if not deliveries or any(d.status != Status.WARNING for d in deliveries):
         raise BillingError(_("This delivery has no warning to accept."))
     with database_rules(), transaction.atomic():
-        hold_months_for_share(delivery.municipality_id, [delivery.date])
-        delivery.status = Status.ACCEPTED
-        delivery.accepted_reason = reason
-        delivery.accepted_by = by
-        delivery.save(update_fields=["status", "accepted_reason", "accepted_by"])
-    return delivery
+        for municipality_id in sorted({d.municipality_id for d in deliveries}):
+            hold_months_for_share(municipality_id, [d.date for d in deliveries if d.municipality_id == municipality_id])
+        for delivery in deliveries:
+            delivery.status = Status.ACCEPTED
+            delivery.accepted_reason = reason
+            delivery.accepted_by = by
+            delivery.save(update_fields=["status", "accepted_reason", "accepted_by"])
+    return len(deliveries)
 
 
 def recheck_month(*, municipality: Municipality, month: dt.date) -> int:
     """Run every rule again on the month's deliveries (plans, prices or dates may have changed).
 
     Accepted warnings stay accepted while the warnings are the same. Returns how many changed."""
-    changed = 0
     month = month_start(month)
-    qs = Delivery.objects.filter(
-        municipality=municipality, date__gte=month, date__lte=month_end(month)
-    ).select_related("case", "component", "provider", "specialist", "municipality")
     with database_rules(), transaction.atomic():
         hold_months_for_share(municipality.pk, [month])
-        for delivery in qs:
-            result = rules.check(rules.draft_of(delivery))
-            problems = [p.as_dict() for p in result.problems]
-            status = result.status
-            if status == Status.WARNING and delivery.status == Status.ACCEPTED and problems == delivery.problems:
-                status = Status.ACCEPTED
-            price = result.price
-            new = {
-                "status": status,
-                "problems": problems,
-                "unit_price": price.amount if price else None,
-                "amount": result.amount,
-                "contract": price.contract if price else None,
-            }
-            if any(getattr(delivery, k) != v for k, v in new.items()):
-                for k, v in new.items():
-                    setattr(delivery, k, v)
-                delivery.save(update_fields=list(new))
-                changed += 1
+        return _recheck(Delivery.objects.filter(municipality=municipality, date__gte=month, date__lte=month_end(month)))
+
+
+def _recheck(qs) -> int:
+    """Check the deliveries of ``qs`` again and store the verdict and the price; an accepted
+    warning stays accepted while the problems are word for word the same."""
+    changed = 0
+    for delivery in qs.select_related("case", "component", "provider", "specialist", "municipality"):
+        result = rules.check(rules.draft_of(delivery))
+        problems = [p.as_dict() for p in result.problems]
+        status = result.status
+        if status == Status.WARNING and delivery.status == Status.ACCEPTED and problems == delivery.problems:
+            status = Status.ACCEPTED
+        price = result.price
+        new = {
+            "status": status,
+            "problems": problems,
+            "unit_price": price.amount if price else None,
+            "amount": result.amount,
+            "contract": price.contract if price else None,
+        }
+        if any(getattr(delivery, k) != v for k, v in new.items()):
+            for k, v in new.items():
+                setattr(delivery, k, v)
+            delivery.save(update_fields=list(new))
+            changed += 1
     return changed
 
 

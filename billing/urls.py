@@ -11,6 +11,7 @@ urlpatterns = [
     path("deliveries/<int:pk>/edit/", views.delivery_edit, name="delivery_edit"),
     path("deliveries/<int:pk>/delete/", views.delivery_delete, name="delivery_delete"),
     path("deliveries/<int:pk>/accept/", views.warning_accept, name="warning_accept"),
+    path("warnings/accept/", views.warnings_accept, name="warnings_accept"),
     path("deliveries/<int:pk>/correct/", views.delivery_correct, name="delivery_correct"),
     path("import/", views.import_attendance, name="import"),
     path("import/<int:pk>/", views.import_job, name="import_job"),

@@ -187,6 +187,28 @@ def delivery_delete(request, pk):
     return render(request, "billing/confirm_delete.html", {"delivery": delivery})
 
 
+@require_POST
+@role_required(Role.COORDINATOR)
+def warnings_accept(request):
+    """Accept the ticked warnings of the month-end page with one reason."""
+    month = _month_param(request.POST.get("month"), _last_month())
+    chosen = list(selectors.deliveries_for(request.user).filter(pk__in=request.POST.getlist("delivery")[:500]))
+    form = AcceptForm(request.POST)
+    if not chosen:
+        messages.error(request, _("Tick the warnings to accept."))
+    elif not form.is_valid():
+        messages.error(request, _("Give the reason for accepting the warning."))
+    else:
+        try:
+            count = services.accept_warnings(deliveries=chosen, reason=form.cleaned_data["reason"], by=request.user)
+        except services.BillingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, ngettext("%(n)s warning accepted.", "%(n)s warnings accepted.", count)
+                             % {"n": count})
+    return _back_to_month(month)
+
+
 @role_required(Role.COORDINATOR)
 def warning_accept(request, pk):
     delivery = _delivery(request, pk)

@@ -58,6 +58,7 @@ ROUTES = [
     Route("billing:import_template", roles=IMPORTERS, kwargs=lambda w: {"fmt": "xlsx"}),
     Route("billing:month_close", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:month_recheck", roles=COORDINATOR, method="post", data=month, ok=302),
+    Route("billing:warnings_accept", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:month_reopen", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:invoice_list", roles=INVOICE_READERS),
     Route("billing:invoice_detail", roles=INVOICE_READERS, kwargs=invoice, scoped=True),
