@@ -40,7 +40,7 @@ from cases.models import Case
 from components.models import Component
 from providers.models import Provider, Specialist
 from providers.pricing import NoPrice, Price, price_for
-from tugi.money import hours_from_minutes, line_amount
+from tugi.money import minutes_amount
 from tugi.workdays import month_end, month_start
 
 from . import plans
@@ -292,7 +292,7 @@ class Checked:
 
     @property
     def amount(self) -> Decimal | None:
-        return None if self.price is None else line_amount(self.price.amount, hours_from_minutes(self.minutes))
+        return None if self.price is None else minutes_amount(self.price.amount, self.minutes)
 
 
 def is_locked(municipality_id: int, day: dt.date) -> bool:
@@ -696,11 +696,13 @@ WHERE d.municipality_id = %(kov)s AND d.date >= %(first)s AND d.date <= %(last)s
 GROUP BY GROUPING SETS ((d.case_id), (d.component_id))
 """
 
-#: The checks before a close, none of which reads every delivery: stored errors, unaccepted
-#: warnings and missing prices come from a partial index (rows with a problem only); dates
-#: outside the person's participation can only concern cases that entered or left during the
-#: month (or lost their entry date), so only their deliveries are looked at. That a specialist
-#: works for the delivery's provider is checked by the database trigger when a row is written.
+#: The checks before a close: stored errors, unaccepted warnings and missing prices come from a
+#: partial index (rows with a problem only); dates outside the person's participation can only
+#: concern cases that entered or left during the month (or lost their entry date), so only their
+#: deliveries are looked at; the last reads every delivery once, comparing its stored price and
+#: amount with the price table (price on the date × minutes / 60, half-up; see
+#: :func:`tugi.money.minutes_amount`). That a specialist works for the delivery's provider is
+#: checked by the database trigger when a row is written.
 BLOCKERS_SQL = """
 SELECT
     (SELECT count(*) FILTER (WHERE status = 'error') FROM billing_delivery
@@ -716,7 +718,19 @@ SELECT
        AND (c.entry_date IS NULL OR d.date < c.entry_date OR d.date > c.exit_date)),
     (SELECT count(*) FILTER (WHERE amount IS NULL) FROM billing_delivery
      WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s
-       AND (status IN ('error', 'warning') OR amount IS NULL))
+       AND (status IN ('error', 'warning') OR amount IS NULL)),
+    (SELECT count(*) FROM billing_delivery d
+     LEFT JOIN LATERAL (
+         SELECT CASE WHEN d.form = 'I' THEN cp.unit_price_individual ELSE cp.unit_price_group END AS price
+         FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
+         WHERE ct.municipality_id = d.municipality_id AND ct.provider_id = d.provider_id
+           AND ct.start <= d.date AND ct."end" >= d.date AND cp.component_id = d.component_id
+           AND cp.valid_from <= d.date AND (cp.valid_to IS NULL OR cp.valid_to >= d.date)
+         ORDER BY ct.start DESC, cp.valid_from DESC LIMIT 1
+     ) p ON true
+     WHERE d.municipality_id = %(kov)s AND d.date >= %(first)s AND d.date <= %(last)s AND d.amount IS NOT NULL
+       AND (p.price IS NULL OR d.unit_price IS DISTINCT FROM p.price
+            OR d.amount <> round(p.price * d.minutes / 60, 2)))
 """
 
 
@@ -725,7 +739,8 @@ def month_params(municipality: Municipality, month: dt.date) -> dict:
 
 
 def reasons_from(counts) -> list[str]:
-    errors, warnings, not_participant, unpriced = counts
+    errors, warnings, not_participant, unpriced, *rest = counts
+    mispriced = rest[0] if rest else 0
     reasons = []
     if errors:
         reasons.append(
@@ -748,6 +763,15 @@ def reasons_from(counts) -> list[str]:
     if unpriced:
         reasons.append(
             ngettext("%(n)s delivery has no price.", "%(n)s deliveries have no price.", unpriced) % {"n": unpriced}
+        )
+    if mispriced:
+        reasons.append(
+            ngettext(
+                "%(n)s delivery has an amount that differs from the price list; check the month again.",
+                "%(n)s deliveries have an amount that differs from the price list; check the month again.",
+                mispriced,
+            )
+            % {"n": mispriced}
         )
     return reasons
 

@@ -8,23 +8,25 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
 from accounts.permissions import can_record_for
 from tugi.errors import DomainError
-from tugi.money import ZERO, hours_from_minutes, line_amount, round_cents
+from tugi.money import ZERO, hours_from_minutes, minutes_amount, round_cents
 from tugi.workdays import due_date, month_end, month_start, next_month
 
 from . import rules, signals
 from .locks import hold_months_for_share
 from .models import (
+    LOCKED_STATES,
     Adjustment,
     BillingMonth,
     Delivery,
@@ -253,6 +255,62 @@ def _recheck(qs) -> int:
     return changed
 
 
+# --- Prices always current
+
+
+@dataclass(frozen=True)
+class Repriced:
+    """What a price change did to recorded deliveries: how many got a new amount, the total
+    change, and the closed months it did not touch (corrected by adjustments, never re-priced)."""
+
+    count: int
+    change: Decimal
+    closed_months: tuple[dt.date, ...] = ()
+
+
+def reprice_deliveries(
+    *, municipality_id: int, provider_id: int, component_id: int | None, start: dt.date, end: dt.date | None
+) -> Repriced:
+    """Give the recorded deliveries of open months dated ``start``..``end`` the price now valid
+    on their date (rules.check prices them), in the caller's transaction. Closed months keep
+    theirs: the invoice they went out with stands, and a correction is an adjustment later."""
+    qs = Delivery.objects.filter(municipality_id=municipality_id, provider_id=provider_id, date__gte=start)
+    if end is not None:
+        qs = qs.filter(date__lte=end)
+    if component_id is not None:
+        qs = qs.filter(component_id=component_id)
+    months = sorted({month_start(day) for day in qs.values_list("date", flat=True).distinct()})
+    closed = set(BillingMonth.objects.filter(
+        municipality_id=municipality_id, month__in=months, state__in=LOCKED_STATES
+    ).values_list("month", flat=True))
+    open_months = [m for m in months if m not in closed]
+    if not open_months:
+        return Repriced(0, ZERO, tuple(sorted(closed)))
+    with database_rules(), transaction.atomic():
+        hold_months_for_share(municipality_id, open_months)
+        rows = qs.filter(_in_months(open_months))
+        before = dict(rows.values_list("pk", "amount"))
+        _recheck(rows)
+        after = dict(rows.values_list("pk", "amount"))
+    changed = [pk for pk in before if before[pk] != after.get(pk)]
+    change = sum(((after[pk] or ZERO) - (before[pk] or ZERO) for pk in changed), ZERO)
+    return Repriced(len(changed), change, tuple(sorted(closed)))
+
+
+def _in_months(months: list[dt.date]) -> Q:
+    condition = Q(pk__in=[])
+    for month in months:
+        condition |= Q(date__gte=month, date__lte=month_end(month))
+    return condition
+
+
+def on_prices_changed(sender, *, municipality_id, provider_id, component_id, start, end, **kwargs) -> Repriced:
+    """Receiver of :data:`providers.signals.prices_changed`."""
+    return reprice_deliveries(
+        municipality_id=municipality_id, provider_id=provider_id, component_id=component_id, start=start, end=end
+    )
+
+
 # --- Funding agreement and the case-management fee
 
 
@@ -469,7 +527,7 @@ def correct_after_acceptance(*, delivery: Delivery, new_minutes: int, reason: st
     if state != MonthState.ACCEPTED:
         raise BillingError(_("Only deliveries of a month SKA has accepted are corrected with an adjustment."))
     current = (delivery.amount or ZERO) + (delivery.adjustments.aggregate(s=Sum("amount"))["s"] or ZERO)
-    corrected = line_amount(delivery.unit_price, hours_from_minutes(new_minutes))
+    corrected = minutes_amount(delivery.unit_price, new_minutes)
     target = next_month(original_month)
     while rules.is_locked(delivery.municipality_id, target):
         target = next_month(target)
