@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
@@ -253,6 +254,8 @@ class _Lookups:
         self.providers: dict[str, Provider | None] = {}
         self.specialists: dict[int, dict[str, Specialist]] = {}
         self.prices: dict[tuple, rules.Problem | object] = {}
+        self.amounts: dict[tuple, object] = {}
+        self.read = _Readers()
 
     def provider(self, code: str) -> Provider | None:
         if code not in self.providers:
@@ -297,23 +300,41 @@ def _minutes(value):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _read(reader, value, problems: list):
-    try:
-        return reader(value)
-    except rules.RowError as error:
-        problems.append(error.problem)
-        return None
+def _read_recipient(value):
+    return rules.read_text("recipient_name", value)
+
+
+class _Readers:
+    """The catalogue's readers, each distinct value read once: a file repeats its dates, codes
+    and minutes on every line, and an isikukood's checksum need not be computed 20 times."""
+
+    def __init__(self):
+        self.seen: dict[tuple, tuple] = {}
+
+    def __call__(self, reader, value, problems: list):
+        key = (reader, type(value), value)
+        outcome = self.seen.get(key)
+        if outcome is None:
+            try:
+                outcome = (reader(value), None)
+            except rules.RowError as error:
+                outcome = (None, error.problem)
+            self.seen[key] = outcome
+        if outcome[1] is not None:
+            problems.append(outcome[1])
+        return outcome[0]
 
 
 def parse_line(number: int, row: dict, lookups: _Lookups) -> tuple[_Parsed | None, list[rules.Problem]]:
     """One line through the catalogue's readers: the parsed line, or its problems."""
     problems: list[rules.Problem] = []
-    isikukood = _read(rules.read_isikukood, _text(row.get("isikukood")), problems)
-    day = _read(rules.read_date, row.get("kuupaev"), problems)
-    start = _read(rules.read_time, row.get("algusaeg") or None, problems)
-    minutes = _read(rules.read_minutes, _minutes(row.get("minutid")), problems)
-    form = _read(rules.read_form, _text(row.get("vorm")), problems)
-    recipient = _read(lambda v: rules.read_text("recipient_name", v), _text(row.get("saaja")), problems)
+    read = lookups.read
+    isikukood = read(rules.read_isikukood, _text(row.get("isikukood")), problems)
+    day = read(rules.read_date, row.get("kuupaev"), problems)
+    start = read(rules.read_time, row.get("algusaeg") or None, problems)
+    minutes = read(rules.read_minutes, _minutes(row.get("minutid")), problems)
+    form = read(rules.read_form, _text(row.get("vorm")), problems)
+    recipient = read(_read_recipient, _text(row.get("saaja")), problems)
     code = _text(row.get("komponent"))
     component = lookups.components.get(code.upper())
     if component is None:
@@ -387,16 +408,27 @@ FROM inserted
 """
 
 
+def _session_keys(count: int) -> Callable[[], uuid.UUID]:
+    """Random (version 4) session keys from one read of the system's randomness, not one each."""
+    randomness = os.urandom(16 * count)
+    chunks = (randomness[i:i + 16] for i in range(0, 16 * count, 16))
+    return lambda: uuid.UUID(bytes=next(chunks), version=4)
+
+
+#: COPY's text format: these characters are written escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_value(value) -> str:
     if value is None:
         return "\\N"
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def _copy(cursor, table: str, columns: list[str], rows) -> None:
     buffer = io.StringIO()
     for row in rows:
-        buffer.write("\t".join(_copy_value(v) for v in row))
+        buffer.write("\t".join(map(_copy_value, row)))
         buffer.write("\n")
     buffer.seek(0)
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
@@ -431,12 +463,15 @@ def import_attendance(
     report(40, _("Looking up persons and prices"))
     cases = _cases_by_code(parsed, municipality, by)
     staged, sessions, seen = [], {}, {}
+    new_session = _session_keys(len(parsed))
     for p in parsed:
         candidates = cases.get(p.isikukood)
         if not candidates:
             problems[p.line] = [rules.problem("person_not_reachable", value=p.isikukood)]
             continue
-        case = next((c for c in candidates if c.participates_on(p.date)), candidates[0])
+        case = candidates[0] if len(candidates) == 1 else next(
+            (c for c in candidates if c.participates_on(p.date)), candidates[0]
+        )
         identity = (case.pk, p.component.pk, p.provider.pk, p.specialist.pk, p.date, p.start_time, p.minutes,
                     p.form, p.recipient_name)
         if identity in seen:
@@ -447,13 +482,20 @@ def import_attendance(
         if isinstance(price, rules.Problem):
             problems[p.line] = [price]
             continue
-        amount = rules.Checked(problems=[], price=price, minutes=p.minutes).amount
-        group_key = (p.provider.pk, p.specialist.pk, p.component.pk, p.date, p.start_time, p.minutes)
-        session = sessions.setdefault(group_key, uuid.uuid4()) if p.form == "G" else uuid.uuid4()
+        amount_key = (price.amount, p.minutes)
+        amount = lookups.amounts.get(amount_key)
+        if amount is None:
+            amount = lookups.amounts[amount_key] = rules.Checked(problems=[], price=price, minutes=p.minutes).amount
+        session = new_session()
+        if p.form == "G":  # one group session: the same provider, specialist, component, time
+            group_key = (p.provider.pk, p.specialist.pk, p.component.pk, p.date, p.start_time, p.minutes)
+            session = sessions.setdefault(group_key, session)
         staged.append((p.line, case.pk, p.component.pk, p.provider.pk, p.specialist.pk, p.date, p.start_time,
                        p.minutes, p.form, p.recipient_name, "", session, price.contract.pk, price.amount, amount))
     if problems and not staged:
         raise ImportRefused(problems)
+    if not staged:  # a file with only its header
+        return ImportResult()
     months = sorted({month_start(row[5]) for row in staged})
     report(50, _("Checking the sessions"))
     with services.database_rules(), transaction.atomic():
@@ -496,6 +538,7 @@ def import_attendance(
                 "by": getattr(by, "pk", None), "now": timezone.now(),
             })
             created = cursor.rowcount
+            report(95, _("Recording the sessions"))
     report(100, _("Done"))
     return ImportResult(created=created, already=sorted(already), months=months)
 
