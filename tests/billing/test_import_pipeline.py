@@ -272,3 +272,14 @@ def test_a_real_worker_imports_a_queued_file(kov_a, coordinator_a, tmp_path):
     assert job.status == ImportJob.Status.DONE, (job.result, log.read_text(errors="replace")[-2000:])
     assert job.result["created"] == 2 and job.result["months"] == ["2026-04-01"]
     assert Delivery.objects.filter(source=Delivery.Source.IMPORT).count() == 2
+
+
+def test_the_already_recorded_count_takes_the_estonian_partitive():
+    with translation.override("et"):
+        message = translation.ngettext(
+            "%(n)s line was already recorded and was not added again (line %(lines)s). A session that "
+            "really took place twice needs its start time (column algusaeg).",
+            "%(n)s lines were already recorded and were not added again (lines %(lines)s). A session that "
+            "really took place twice needs its start time (column algusaeg).", 3,
+        ) % {"n": 3, "lines": "2, 5, 9"}
+    assert message.startswith("3 rida oli juba salvestatud ja neid uuesti ei lisatud (read 2, 5, 9).")
