@@ -39,6 +39,17 @@ def invoice(world):
     return {"pk": _world(world)[1].pk}
 
 
+def import_job(world):
+    """A background import sent by KOV A's coordinator, still waiting: only they may follow it."""
+    from billing.models import ImportJob
+
+    coordinator = world.users["coordinator_a"]
+    job = ImportJob.objects.filter(requested_by=coordinator).first() or ImportJob.objects.create(
+        municipality=world.kov_a, requested_by=coordinator, filename="osalemine.csv", size=1, content=b"x",
+    )
+    return {"pk": job.pk}
+
+
 def month(world):
     _world(world)
     return {"month": "2026-04"}
@@ -56,6 +67,7 @@ ROUTES = [
     Route("billing:delivery_correct", roles=COORDINATOR, kwargs=delivery, scoped=True),
     Route("billing:import", roles=IMPORTERS),
     Route("billing:import_template", roles=IMPORTERS, kwargs=lambda w: {"fmt": "xlsx"}),
+    Route("billing:import_job", roles=IMPORTERS, kwargs=import_job, scoped=True, expect={"provider_user": 404}),
     Route("billing:month_close", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:month_recheck", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:warnings_accept", roles=COORDINATOR, method="post", data=month, ok=302),

@@ -55,13 +55,15 @@ def test_a_month_goes_from_attendance_to_skas_acceptance(page, kov_a, provider_u
             "isikukood;kuupaev;komponent;teenuseosutaja;minutid;vorm;spetsialist;saaja\n"
             f"{code};13.04.2026;L23;{reg};45;I;Pille Pakkuja;\n"
             f"{code};14.04.2026;L23;{reg};45;I;Pille Pakkuja;Ema Test\n"
-            f"{code};15.04.2026;B1;{reg};660;I;Pille Pakkuja;\n"
+            f"{code};15.04.2026;B1;{reg};330;I;Pille Pakkuja;\n"
+            f"{code};16.04.2026;B1;{reg};330;I;Pille Pakkuja;\n"
         ).encode()
         page.get_by_label("Osalemise fail").set_input_files(
             files=[{"name": "osalemine.csv", "mimeType": "text/csv", "buffer": sheet}]
         )
         page.get_by_role("button", name="Impordi").click()
-        expect(page.get_by_text("Imporditud 3 korda. 0 korda oli juba sisestatud.")).to_be_visible()
+        expect(page.get_by_text("Imporditud 4 korda.")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/billing/deliveries/\?month=2026-04$"))
 
         # 3. The validation report: 11 h of B1 is beyond the plan's 10 h; accept it with a reason.
         page.goto("/billing/month-end/?month=2026-04")
