@@ -484,6 +484,7 @@ def create_staging_table(cursor, name: str) -> None:
         raise ValueError(f"not a table name: {name!r}")
     columns = ", ".join(f"{column} {kind}" for column, kind in STAGING_COLUMNS)
     cursor.execute(f"CREATE TEMP TABLE {name} ({columns}) ON COMMIT DROP")
+    cursor.execute(f"CREATE INDEX ON {name} (specialist_id, date)")
 
 
 def check_staged(*, cursor, table: str, municipality_id: int) -> dict[int, list[Problem]]:
@@ -493,6 +494,7 @@ def check_staged(*, cursor, table: str, municipality_id: int) -> dict[int, list[
     :func:`check` does with ``pending`` (a property test holds the two to the same verdicts)."""
     if not table.isidentifier():
         raise ValueError(f"not a table name: {table!r}")
+    cursor.execute(f"ANALYZE {table}")
     cursor.execute(STAGED_SQL.format(staged=table), {"kov": municipality_id, "max": MAX_MINUTES,
                                                       "text_max": TEXT_LIMITS["note"],
                                                       "planning": list(plans.PLANNING_COMPONENTS)})
@@ -521,92 +523,90 @@ def _staged_problem(code: str, params: dict) -> Problem:
 #: The rules of :func:`check`, one SELECT each, over the staged rows ``s`` (earlier lines count
 #: as recorded). Each yields (line, code, parameters of the message).
 STAGED_SQL = """
-WITH s AS MATERIALIZED (
-    SELECT st.*, c.municipality_id AS case_kov, c.entry_date, c.exit_date,
+WITH base AS MATERIALIZED (
+    SELECT st.line, st.case_id, st.component_id, st.provider_id, st.specialist_id, st.date, st.start_time,
+           st.minutes, st.form, st.recipient_name, st.note, st.session_key,
+           c.municipality_id AS case_kov, c.entry_date, c.exit_date,
            k.code AS component_code, k.form AS component_form, k.retired_on,
            btrim(k.required_qualification) AS required, sp.provider_id AS specialist_provider,
            sp.name AS specialist_name,
            date_trunc('month', st.date)::date AS first,
            (date_trunc('month', st.date) + interval '1 month - 1 day')::date AS last,
-           st.form IN ('I', 'G') AND st.minutes BETWEEN 1 AND %(max)s AS plannable
+           st.form IN ('I', 'G') AND st.minutes BETWEEN 1 AND %(max)s AS plannable,
+           -- earlier lines count as recorded: the month's minutes so far, and repeats of a session
+           sum(st.minutes) OVER (PARTITION BY st.case_id, st.component_id, st.provider_id, st.form,
+                                 date_trunc('month', st.date) ORDER BY st.line) AS staged_minutes,
+           row_number() OVER (PARTITION BY st.case_id, st.component_id, st.provider_id, st.specialist_id, st.date,
+                              st.start_time, st.minutes, st.form, st.recipient_name ORDER BY st.line) AS repeat
     FROM {staged} st
     JOIN cases_case c ON c.id = st.case_id
     JOIN components_component k ON k.id = st.component_id
     JOIN providers_specialist sp ON sp.id = st.specialist_id
 ),
-lines_on AS (  -- plan lines in force on the row's date buying its component from its provider
-    SELECT s.line, l.form
-    FROM s
-    JOIN assessments_plan p ON p.case_id = s.case_id AND p.status = 'agreed' AND p.valid_from <= s.date
-         AND (p.valid_to IS NULL OR p.valid_to >= s.date)
-    JOIN assessments_planline l ON l.plan_id = p.id AND l.component_id = s.component_id
-         AND l.provider_id = s.provider_id AND l.valid_from <= s.date AND (l.valid_to IS NULL OR l.valid_to >= s.date)
-),
-priced AS (
-    SELECT s.line,
-        CASE
-        WHEN s.retired_on IS NOT NULL AND s.retired_on <= s.date THEN 'component_retired'
-        WHEN NOT (s.component_form = s.form OR s.component_form = 'IG') THEN 'form_not_offered'
+s AS MATERIALIZED (
+    SELECT b.*, lines_on.lines, lines_on.has_form, lines_on.other_form,
+      -- the plan line's month: minutes recorded, and plan hours × days in force
+      CASE WHEN b.plannable THEN
+        (SELECT coalesce(sum(d.minutes), 0) FROM billing_delivery d
+         WHERE d.case_id = b.case_id AND d.component_id = b.component_id AND d.provider_id = b.provider_id
+           AND d.form = b.form AND d.date BETWEEN b.first AND b.last) END AS recorded,
+      CASE WHEN b.plannable THEN
+        (SELECT coalesce(sum(l.monthly_quantity * greatest(0,
+                   least(b.last, l.valid_to, p.valid_to) - greatest(b.first, l.valid_from, p.valid_from) + 1)), 0)
+         FROM assessments_plan p
+         JOIN assessments_planline l ON l.plan_id = p.id AND l.component_id = b.component_id
+              AND l.provider_id = b.provider_id AND l.form = b.form AND l.valid_from <= b.last
+              AND (l.valid_to IS NULL OR l.valid_to >= b.first)
+         WHERE p.case_id = b.case_id AND p.status = 'agreed' AND p.valid_from <= b.last
+           AND (p.valid_to IS NULL OR p.valid_to >= b.first)) END AS day_hours,
+      CASE
+        WHEN b.form NOT IN ('I', 'G') THEN ''
+        WHEN b.retired_on IS NOT NULL AND b.retired_on <= b.date THEN 'component_retired'
+        WHEN NOT (b.component_form = b.form OR b.component_form = 'IG') THEN 'form_not_offered'
         WHEN NOT EXISTS (SELECT 1 FROM providers_contract ct
-                         WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id)
+                         WHERE ct.municipality_id = %(kov)s AND ct.provider_id = b.provider_id)
             THEN 'no_contract'
         WHEN NOT EXISTS (SELECT 1 FROM providers_contract ct
-                         WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id
-                           AND ct.start <= s.date AND ct."end" >= s.date)
+                         WHERE ct.municipality_id = %(kov)s AND ct.provider_id = b.provider_id
+                           AND ct.start <= b.date AND ct."end" >= b.date)
             THEN 'contract_not_in_force'
         WHEN NOT EXISTS (SELECT 1 FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
-                         WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id
-                           AND ct.start <= s.date AND ct."end" >= s.date AND cp.component_id = s.component_id)
+                         WHERE ct.municipality_id = %(kov)s AND ct.provider_id = b.provider_id
+                           AND ct.start <= b.date AND ct."end" >= b.date AND cp.component_id = b.component_id)
             THEN 'component_not_in_contract'
-        ELSE (SELECT CASE WHEN (CASE WHEN s.form = 'I' THEN cp.unit_price_individual ELSE cp.unit_price_group END)
-                               IS NULL THEN 'form_not_offered' END
-              FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
-              WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id
-                AND ct.start <= s.date AND ct."end" >= s.date AND cp.component_id = s.component_id
-                AND cp.valid_from <= s.date AND (cp.valid_to IS NULL OR cp.valid_to >= s.date)
-              ORDER BY ct.start DESC, cp.valid_from DESC LIMIT 1)
-        END AS reason,
-        EXISTS (SELECT 1 FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
-                WHERE ct.municipality_id = %(kov)s AND ct.provider_id = s.provider_id
-                  AND ct.start <= s.date AND ct."end" >= s.date AND cp.component_id = s.component_id
-                  AND cp.valid_from <= s.date AND (cp.valid_to IS NULL OR cp.valid_to >= s.date)) AS has_row
-    FROM s WHERE s.form IN ('I', 'G')
-),
-overlapping AS (  -- other sessions of the specialist that day, recorded or on earlier lines
-    SELECT s.line, min(o.start_time) AS start_time
-    FROM s
-    JOIN (SELECT specialist_id, date, start_time, minutes, session_key, NULL::integer AS line FROM billing_delivery
-          UNION ALL SELECT specialist_id, date, start_time, minutes, session_key, line FROM {staged}) o
-      ON o.specialist_id = s.specialist_id AND o.date = s.date AND o.start_time IS NOT NULL
-     AND o.session_key <> s.session_key AND (o.line IS NULL OR o.line < s.line)
-     AND (o.date + o.start_time) < (s.date + s.start_time) + make_interval(mins => s.minutes)
-     AND (s.date + s.start_time) < (o.date + o.start_time) + make_interval(mins => o.minutes)
-    WHERE s.start_time IS NOT NULL AND s.minutes BETWEEN 1 AND %(max)s
-    GROUP BY s.line
-),
-planned AS (  -- hours × days in force of the month's lines in the row's form, per row
-    SELECT s.line, coalesce(sum(l.monthly_quantity * greatest(0,
-               least(s.last, l.valid_to, p.valid_to) - greatest(s.first, l.valid_from, p.valid_from) + 1)), 0)
-               AS day_hours
-    FROM s
-    LEFT JOIN assessments_plan p ON p.case_id = s.case_id AND p.status = 'agreed' AND p.valid_from <= s.last
-         AND (p.valid_to IS NULL OR p.valid_to >= s.first)
-    LEFT JOIN assessments_planline l ON l.plan_id = p.id AND l.component_id = s.component_id
-         AND l.provider_id = s.provider_id AND l.form = s.form AND l.valid_from <= s.last
-         AND (l.valid_to IS NULL OR l.valid_to >= s.first)
-    WHERE s.plannable
-    GROUP BY s.line
-),
-used AS (
-    SELECT s.line, s.minutes
-        + coalesce((SELECT sum(d.minutes) FROM billing_delivery d
-                    WHERE d.case_id = s.case_id AND d.component_id = s.component_id AND d.provider_id = s.provider_id
-                      AND d.form = s.form AND d.date BETWEEN s.first AND s.last), 0)
-        + coalesce((SELECT sum(e.minutes) FROM {staged} e
-                    WHERE e.line < s.line AND e.case_id = s.case_id AND e.component_id = s.component_id
-                      AND e.provider_id = s.provider_id AND e.form = s.form
-                      AND e.date BETWEEN s.first AND s.last), 0) AS minutes
-    FROM s WHERE s.plannable
+        ELSE coalesce(
+            (SELECT CASE WHEN (CASE WHEN b.form = 'I' THEN cp.unit_price_individual ELSE cp.unit_price_group END)
+                              IS NULL THEN 'form_not_offered' ELSE '' END
+             FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
+             WHERE ct.municipality_id = %(kov)s AND ct.provider_id = b.provider_id
+               AND ct.start <= b.date AND ct."end" >= b.date AND cp.component_id = b.component_id
+               AND cp.valid_from <= b.date AND (cp.valid_to IS NULL OR cp.valid_to >= b.date)
+             ORDER BY ct.start DESC, cp.valid_from DESC LIMIT 1),
+            'no_price_on_date')
+      END AS price_reason,
+      -- other sessions of the specialist that day, recorded or on earlier lines
+      CASE WHEN b.start_time IS NOT NULL AND b.minutes BETWEEN 1 AND %(max)s THEN least(
+        (SELECT min(o.start_time) FROM billing_delivery o
+         WHERE o.specialist_id = b.specialist_id AND o.date = b.date AND o.start_time IS NOT NULL
+           AND o.session_key <> b.session_key
+           AND (o.date + o.start_time) < (b.date + b.start_time) + make_interval(mins => b.minutes)
+           AND (b.date + b.start_time) < (o.date + o.start_time) + make_interval(mins => o.minutes)),
+        (SELECT min(o.start_time) FROM {staged} o
+         WHERE o.line < b.line AND o.specialist_id = b.specialist_id AND o.date = b.date
+           AND o.start_time IS NOT NULL AND o.session_key <> b.session_key
+           AND (o.date + o.start_time) < (b.date + b.start_time) + make_interval(mins => b.minutes)
+           AND (b.date + b.start_time) < (o.date + o.start_time) + make_interval(mins => o.minutes))
+      ) END AS overlap_time
+    FROM base b
+    LEFT JOIN LATERAL (  -- plan lines in force on the row's date buying its component from its provider
+        SELECT count(*) AS lines, bool_or(l.form = b.form) AS has_form, min(l.form) AS other_form
+        FROM assessments_plan p
+        JOIN assessments_planline l ON l.plan_id = p.id AND l.component_id = b.component_id
+             AND l.provider_id = b.provider_id AND l.valid_from <= b.date
+             AND (l.valid_to IS NULL OR l.valid_to >= b.date)
+        WHERE p.case_id = b.case_id AND p.status = 'agreed' AND p.valid_from <= b.date
+          AND (p.valid_to IS NULL OR p.valid_to >= b.date)
+    ) lines_on ON true
 )
 SELECT line, 'minutes_invalid', jsonb_build_object('value', minutes, 'max', %(max)s)
 FROM s WHERE NOT minutes BETWEEN 1 AND %(max)s
@@ -617,8 +617,8 @@ UNION ALL
 SELECT line, 'other_municipality', '{{}}'::jsonb FROM s WHERE case_kov <> %(kov)s
 UNION ALL
 SELECT line, 'locked', jsonb_build_object('month', to_char(s.date, 'MM.YYYY'))
-FROM s WHERE EXISTS (SELECT 1 FROM billing_billingmonth m WHERE m.municipality_id = %(kov)s AND m.month = s.first
-                     AND m.state IN ('closed', 'submitted', 'returned', 'accepted'))
+FROM s WHERE s.first IN (SELECT m.month FROM billing_billingmonth m WHERE m.municipality_id = %(kov)s
+                         AND m.state IN ('closed', 'submitted', 'returned', 'accepted'))
 UNION ALL
 SELECT line, 'not_participant', jsonb_build_object('date', to_char(s.date, 'DD.MM.YYYY'))
 FROM s WHERE entry_date IS NULL OR s.date < entry_date OR s.date > exit_date
@@ -636,31 +636,25 @@ FROM s WHERE specialist_provider = provider_id AND required <> ''
 UNION ALL
 SELECT line, 'form_invalid', jsonb_build_object('value', form) FROM s WHERE form NOT IN ('I', 'G')
 UNION ALL
-SELECT s.line, 'no_price', jsonb_build_object(
-    'component', component_code, 'date', to_char(s.date, 'DD.MM.YYYY'),
-    'reason', coalesce(priced.reason, 'no_price_on_date'))
-FROM s JOIN priced ON priced.line = s.line WHERE priced.reason IS NOT NULL OR NOT priced.has_row
+SELECT line, 'no_price', jsonb_build_object(
+    'component', component_code, 'date', to_char(s.date, 'DD.MM.YYYY'), 'reason', price_reason)
+FROM s WHERE price_reason <> ''
 UNION ALL
 SELECT line, 'already_recorded', '{{}}'::jsonb
-FROM s WHERE EXISTS (
+FROM s WHERE repeat > 1 OR EXISTS (
     SELECT 1 FROM billing_delivery d
     WHERE d.case_id = s.case_id AND d.component_id = s.component_id AND d.provider_id = s.provider_id
       AND d.specialist_id = s.specialist_id AND d.date = s.date AND d.start_time IS NOT DISTINCT FROM s.start_time
       AND d.minutes = s.minutes AND d.form = s.form AND d.recipient_name = s.recipient_name
-) OR EXISTS (
-    SELECT 1 FROM {staged} e
-    WHERE e.line < s.line AND e.case_id = s.case_id AND e.component_id = s.component_id
-      AND e.provider_id = s.provider_id AND e.specialist_id = s.specialist_id AND e.date = s.date
-      AND e.start_time IS NOT DISTINCT FROM s.start_time AND e.minutes = s.minutes AND e.form = s.form
-      AND e.recipient_name = s.recipient_name
 )
 UNION ALL
-SELECT s.line, 'overlap', jsonb_build_object('time', to_char(o.start_time, 'HH24:MI'),
-                                             'date', to_char(s.date, 'DD.MM.YYYY'))
-FROM s JOIN overlapping o ON o.line = s.line
+SELECT line, 'overlap', jsonb_build_object('time', to_char(overlap_time, 'HH24:MI'),
+                                           'date', to_char(s.date, 'DD.MM.YYYY'))
+FROM s WHERE overlap_time IS NOT NULL
 UNION ALL
 SELECT line, 'not_on_plan', jsonb_build_object('component', component_code, 'date', to_char(s.date, 'DD.MM.YYYY'))
-FROM s WHERE plannable AND NOT EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line)
+FROM s
+WHERE plannable AND lines = 0
   AND NOT (component_code = ANY(%(planning)s)
            AND EXISTS (SELECT 1 FROM assessments_baseproviderlink b
                        WHERE b.case_id = s.case_id AND b.provider_id = s.provider_id AND b.valid_from <= s.date
@@ -668,20 +662,16 @@ FROM s WHERE plannable AND NOT EXISTS (SELECT 1 FROM lines_on WHERE lines_on.lin
            AND NOT EXISTS (SELECT 1 FROM assessments_plan p WHERE p.case_id = s.case_id AND p.status = 'agreed'
                            AND p.valid_from <= s.date))
 UNION ALL
-SELECT line, 'form_not_on_plan', jsonb_build_object(
-    'component', component_code, 'form', form,
-    'planned', (SELECT min(lines_on.form) FROM lines_on WHERE lines_on.line = s.line))
-FROM s WHERE plannable AND EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line)
-  AND NOT EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line AND lines_on.form = s.form)
+SELECT line, 'form_not_on_plan', jsonb_build_object('component', component_code, 'form', form, 'planned', other_form)
+FROM s WHERE plannable AND lines > 0 AND NOT has_form
 UNION ALL
-SELECT s.line, 'beyond_plan', jsonb_build_object(
-    'used', used.minutes, 'minutes', s.minutes, 'planned_day_hours', planned.day_hours::text,
-    'month_days', extract(day FROM s.last)::integer, 'component', component_code, 'form', form,
-    'month', s.first)
-FROM s JOIN used ON used.line = s.line JOIN planned ON planned.line = s.line
-WHERE EXISTS (SELECT 1 FROM lines_on WHERE lines_on.line = s.line AND lines_on.form = s.form)
-  AND (used.minutes - s.minutes) * extract(day FROM s.last)::integer <= 60 * planned.day_hours
-  AND used.minutes * extract(day FROM s.last)::integer > 60 * planned.day_hours
+SELECT line, 'beyond_plan', jsonb_build_object(
+    'used', recorded + staged_minutes, 'minutes', minutes, 'planned_day_hours', day_hours::text,
+    'month_days', extract(day FROM last)::integer, 'component', component_code, 'form', form, 'month', first)
+FROM s
+WHERE plannable AND lines > 0 AND has_form
+  AND (recorded + staged_minutes - minutes) * extract(day FROM last)::integer <= 60 * day_hours
+  AND (recorded + staged_minutes) * extract(day FROM last)::integer > 60 * day_hours
 """
 
 
