@@ -259,7 +259,9 @@ class _Lookups:
 
     def provider(self, code: str) -> Provider | None:
         if code not in self.providers:
-            self.providers[code] = Provider.objects.filter(registry_code=code).first()
+            # A registry code is 8 digits; anything else (a NUL, a novel) is not looked up.
+            plausible = code.isascii() and code.isdigit() and len(code) <= 20
+            self.providers[code] = Provider.objects.filter(registry_code=code).first() if plausible else None
         return self.providers[code]
 
     def specialist(self, provider: Provider, name: str) -> Specialist | None:

@@ -123,12 +123,15 @@ def test_nul_bytes_long_names_huge_minutes_and_impossible_dates_are_row_errors(w
         "{code};31.04.2026;L23;{reg};60;I;Pille Pakkuja;",
         "{code};09.04.2026;L23;{reg};60;I;Pille\x00Pakkuja;",
         "{code};10.04.2026;L23;{reg};60;I;Pille Pakkuja;",
+        "{code};11.04.2026;L2\x003;8000\x000008;60;I;Pille Pakkuja;",
+        "{code}\x00;12.04.2026;L23;{reg};60\x00;I\x00;Pille Pakkuja;",
     )
     with pytest.raises(imports.ImportRefused) as refused:
         imports.import_attendance(content=content, filename="a.csv", municipality=world.kov, by=coordinator_a)
     assert refused.value.codes == {
         2: ["text_nul"], 3: ["text_too_long"], 4: ["minutes_invalid"], 5: ["date_impossible"],
-        6: ["specialist_unknown"],
+        6: ["specialist_unknown"], 8: ["component_unknown", "provider_unknown"],
+        9: ["isikukood_invalid", "minutes_invalid", "form_invalid"],
     }
     assert "31.04.2026" in refused.value.lines[3][1]
     assert not Delivery.objects.exists()
