@@ -396,7 +396,7 @@ WITH inserted AS (
     FROM import_staging s LEFT JOIN import_verdicts v USING (line)
     ORDER BY s.line
     RETURNING *
-)
+), history AS (
 INSERT INTO billing_historicaldelivery (
     id, date, start_time, minutes, form, session_key, recipient_name, note, unit_price, amount,
     status, problems, accepted_reason, source, created_at, municipality_id, case_id, component_id,
@@ -407,6 +407,8 @@ SELECT id, date, start_time, minutes, form, session_key, recipient_name, note, u
        status, problems, accepted_reason, source, created_at, municipality_id, case_id, component_id,
        provider_id, specialist_id, contract_id, accepted_by_id, created_by_id, %(now)s, NULL, '+', %(by)s
 FROM inserted
+)
+SELECT id, case_id, component_id, provider_id, form, date FROM inserted
 """
 
 
@@ -419,6 +421,18 @@ def _session_keys(count: int) -> Callable[[], uuid.UUID]:
 
 #: COPY's text format: these characters are written escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+@dataclass(frozen=True)
+class _Inserted:
+    """What services.refresh_plan_warnings reads of a delivery just inserted."""
+
+    pk: int
+    case_id: int
+    component_id: int
+    provider_id: int
+    form: str
+    date: dt.date
 
 
 def _copy_value(value) -> str:
@@ -539,10 +553,12 @@ def import_attendance(
                 "kov": municipality.pk, "ok": Status.OK, "source": Delivery.Source.IMPORT,
                 "by": getattr(by, "pk", None), "now": timezone.now(),
             })
-            created = cursor.rowcount
+            inserted = [_Inserted(*row) for row in cursor.fetchall()]
+            # An accepted "beyond plan" warning of the same plan lines' months names the new total.
+            services.refresh_plan_warnings(inserted)
             report(95, _("Recording the sessions"))
     report(100, _("Done"))
-    return ImportResult(created=created, already=sorted(already), months=months)
+    return ImportResult(created=len(inserted), already=sorted(already), months=months)
 
 
 def template_csv() -> bytes:

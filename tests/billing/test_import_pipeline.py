@@ -81,6 +81,9 @@ def test_a_reimport_names_every_line_already_recorded_and_adds_nothing(world, co
     content = csv_of(world, ROW, "{other};07.04.2026;L23;{reg};45;I;Pille Pakkuja;Ema Test;")
     assert imports.import_attendance(content=content, filename="a.csv", municipality=world.kov,
                                      by=coordinator_a).created == 2
+    history = Delivery.history.all()
+    assert sorted(h.history_type for h in history) == ["+", "+"]
+    assert {h.history_user_id for h in history} == {coordinator_a.pk}
     again = imports.import_attendance(content=content, filename="a.csv", municipality=world.kov, by=coordinator_a)
     assert again.created == 0
     assert [line for line, _message in again.already] == [2, 3]
