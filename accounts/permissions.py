@@ -167,13 +167,8 @@ def deliverable_cases_for(user, *, start, end) -> QuerySet:
     link = apps.get_model("assessments", "BaseProviderLink").objects.filter(
         case=OuterRef("pk"), provider_id=user.provider_id, valid_from__lte=end,
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-    line = (
-        apps.get_model("assessments", "PlanLine").objects.filter(
-            plan__case=OuterRef("pk"), plan__status="agreed", provider_id=user.provider_id,
-            valid_from__lte=end, plan__valid_from__lte=end,
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=start))
+    line = apps.get_model("assessments", "PlanLine").objects.in_force_between(start, end).filter(
+        plan__case=OuterRef("pk"), provider_id=user.provider_id
     )
     return Case.objects.filter(municipality__in=provider_municipalities(user)).filter(Exists(link) | Exists(line))
 

@@ -60,11 +60,7 @@ def plans_in_force(*, case: Case, start: date, end: date) -> QuerySet[Plan]:
 
 def plan_lines_on(*, case: Case, day: date) -> QuerySet[PlanLine]:
     """Lines of the agreed plan in force on ``day`` whose own period covers ``day``."""
-    return (
-        PlanLine.objects.filter(plan__in=plans_in_force(case=case, start=day, end=day), valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .select_related("component", "provider", "plan")
-    )
+    return PlanLine.objects.filter(plan__case=case).in_force_on(day).select_related("component", "provider", "plan")
 
 
 def _lines_cost(lines: Iterable[PlanLine], month: date) -> Decimal:
@@ -97,10 +93,8 @@ def _line_cost(line: PlanLine, month: date) -> Decimal:
 def plan_lines_in_month(*, case: Case, month: date) -> QuerySet[PlanLine]:
     """Lines of agreed plan versions in force at some time in ``month`` whose own period
     overlaps it (the line is in force on at least one day of the month)."""
-    first, last = month_start(month), month_end(month)
     return (
-        PlanLine.objects.filter(plan__in=plans_in_force(case=case, start=first, end=last), valid_from__lte=last)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        PlanLine.objects.filter(plan__case=case).in_force_between(month_start(month), month_end(month))
         .select_related("component", "provider", "plan")
     )
 
@@ -111,11 +105,8 @@ def planned_cost(*, case: Case, month: date) -> Decimal:
 
     A line in force for part of the month counts in proportion to its days, so a
     plan version that changes on the 15th gives each version its share."""
-    first, last = month_start(month), month_end(month)
-    lines = PlanLine.objects.filter(
-        plan__in=plans_in_force(case=case, start=first, end=last), valid_from__lte=last
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first)).select_related("plan")
-    return _lines_cost(lines, month)
+    lines = PlanLine.objects.filter(plan__case=case).in_force_between(month_start(month), month_end(month))
+    return _lines_cost(lines.select_related("plan"), month)
 
 
 def planned_costs(*, cases: QuerySet[Case], months: list[date]) -> dict[tuple[int, date], Decimal]:
@@ -126,14 +117,7 @@ def planned_costs(*, cases: QuerySet[Case], months: list[date]) -> dict[tuple[in
     if not months:
         return {}
     first, last = min(months), month_end(max(months))
-    lines = (
-        PlanLine.objects.filter(
-            plan__case__in=cases, plan__status=PlanStatus.AGREED, plan__valid_from__lte=last, valid_from__lte=last
-        )
-        .filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=first))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
-        .select_related("plan")
-    )
+    lines = PlanLine.objects.filter(plan__case__in=cases).in_force_between(first, last).select_related("plan")
     totals: dict[tuple[int, date], Decimal] = {}
     for line in lines:
         for month in months:
@@ -354,9 +338,7 @@ def additional_cases_for(user) -> QuerySet[Case]:
     if not has_role(user, Role.PROVIDER) or not user.provider_id:
         return Case.objects.none()
     today = timezone.localdate()
-    lines = PlanLine.objects.filter(provider_id=user.provider_id, plan__status=PlanStatus.AGREED).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    ).filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=today))
+    lines = PlanLine.objects.filter(provider_id=user.provider_id).in_force_between(today, date.max)
     return Case.objects.filter(pk__in=lines.values("plan__case_id")).select_related("person", "municipality")
 
 

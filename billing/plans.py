@@ -100,13 +100,7 @@ def provider_lines_of_municipality(*, municipality_id: int, start: date, end: da
 
 def _lines_in_force(start: date, end: date) -> QuerySet[PlanLine]:
     return (
-        PlanLine.objects.filter(
-            plan__status=PlanStatus.AGREED,
-            valid_from__lte=end,
-            plan__valid_from__lte=end,
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=start))
+        PlanLine.objects.in_force_between(start, end)
         .select_related("plan__case__person", "plan__case__municipality", "component")
         .order_by("plan__case__person__last_name", "plan__case__person__first_name", "component__order")
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.models import KOV_ROLES, Municipality, Role
 from accounts.permissions import deliverable_cases_for, has_role, scope
-from cases.models import Case
+from cases.models import Case, participating_q
 from providers.models import Contract
 from tugi.money import ZERO
 from tugi.workdays import add_months, month_end, month_start
@@ -177,9 +177,7 @@ def agreement_for(municipality: Municipality, month: dt.date) -> FundingAgreemen
 
 
 def participants_on(municipality: Municipality, day: dt.date) -> int:
-    return Case.objects.filter(municipality=municipality, entry_date__lte=day).filter(
-        Q(exit_date__isnull=True) | Q(exit_date__gte=day)
-    ).count()
+    return Case.objects.filter(municipality=municipality).participating_on(day).count()
 
 
 def funding_dashboard(municipality: Municipality, *, today: dt.date) -> dict | None:
@@ -234,7 +232,7 @@ def fill_rate_by_month(*, agreement: FundingAgreement, months: list[dt.date]) ->
         f"m{i}": Count(
             "person",
             distinct=True,
-            filter=Q(entry_date__lte=month_end(m)) & (Q(exit_date__isnull=True) | Q(exit_date__gte=m)),
+            filter=participating_q(m, month_end(m)),
         )
         for i, m in enumerate(months)
     }

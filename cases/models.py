@@ -291,12 +291,20 @@ class CaseState(models.TextChoices):
     EXITED = "exited", _("exited")
 
 
+def participating_q(start: date, end: date, *, prefix: str = "") -> Q:
+    """The condition "the person participates on at least one day of start..end" (entered on or
+    before ``end``, not exited before ``start``), for filters and aggregates; ``prefix`` is the
+    path to the case (e.g. ``"case__"``). :meth:`Case.participates_on` says it for one day."""
+    return (
+        Q(**{f"{prefix}entry_date__isnull": False, f"{prefix}entry_date__lte": end})
+        & (Q(**{f"{prefix}exit_date__isnull": True}) | Q(**{f"{prefix}exit_date__gte": start}))
+    )
+
+
 class CaseQuerySet(models.QuerySet):
     def participating_between(self, start: date, end: date) -> CaseQuerySet:
         """Cases whose person participates on at least one day of ``start``..``end``."""
-        return self.filter(entry_date__isnull=False, entry_date__lte=end).filter(
-            Q(exit_date__isnull=True) | Q(exit_date__gte=start)
-        )
+        return self.filter(participating_q(start, end))
 
     def participating_on(self, day: date) -> CaseQuerySet:
         return self.participating_between(day, day)

@@ -43,7 +43,7 @@ def test_one_bad_cell_of_the_week_grid_saves_nothing(client, world, provider_use
     assert response.status_code == 200
     page = response.content.decode()
     assert "is-invalid" in page
-    assert "“-30” is not a whole number of minutes from 1 to 480 (one working day)." in page
+    assert "„-30“ ei ole täisarv minuteid vahemikus 1 kuni 480 (üks tööpäev)." in page
     assert not Delivery.objects.exists()
 
 
