@@ -434,6 +434,26 @@ class _Inserted:
     form: str
     date: dt.date
 
+    @property
+    def group(self) -> tuple:
+        return (self.case_id, self.component_id, self.provider_id, self.form, month_start(self.date))
+
+
+#: The plan lines' months of the staged rows that already hold a "beyond plan" warning.
+WARNED_GROUPS_SQL = """
+WITH g AS (
+    SELECT DISTINCT case_id, component_id, provider_id, form, date_trunc('month', date)::date AS month
+    FROM import_staging
+)
+SELECT case_id, component_id, provider_id, form, month FROM g
+WHERE EXISTS (
+    SELECT 1 FROM billing_delivery d
+    WHERE d.case_id = g.case_id AND d.date >= g.month AND d.date < g.month + interval '1 month'
+      AND d.component_id = g.component_id AND d.provider_id = g.provider_id AND d.form = g.form
+      AND d.problems @> '[{"code": "beyond_plan"}]'
+)
+"""
+
 
 def _copy_value(value) -> str:
     if value is None:
@@ -549,13 +569,16 @@ def import_attendance(
                   [(line, Status.WARNING, found) for line, found in warned])
             if already:
                 cursor.execute(f"DELETE FROM {STAGING} WHERE line = ANY(%s)", [[line for line, _m in already]])
+            cursor.execute(WARNED_GROUPS_SQL)
+            warned_groups = set(cursor.fetchall())
             cursor.execute(INSERT_SQL, {
                 "kov": municipality.pk, "ok": Status.OK, "source": Delivery.Source.IMPORT,
                 "by": getattr(by, "pk", None), "now": timezone.now(),
             })
             inserted = [_Inserted(*row) for row in cursor.fetchall()]
-            # An accepted "beyond plan" warning of the same plan lines' months names the new total.
-            services.refresh_plan_warnings(inserted)
+            # A "beyond plan" warning already recorded in the same plan lines' months is checked
+            # again, so that it names the new total (only those months: most files have none).
+            services.refresh_plan_warnings([d for d in inserted if d.group in warned_groups])
             report(95, _("Recording the sessions"))
     report(100, _("Done"))
     return ImportResult(created=len(inserted), already=sorted(already), months=months)

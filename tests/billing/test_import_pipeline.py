@@ -286,3 +286,20 @@ def test_the_already_recorded_count_takes_the_estonian_partitive():
             "really took place twice needs its start time (column algusaeg).", 3,
         ) % {"n": 3, "lines": "2, 5, 9"}
     assert message.startswith("3 rida oli juba salvestatud ja neid uuesti ei lisatud (read 2, 5, 9).")
+
+
+def test_an_import_adding_hours_to_an_accepted_beyond_plan_month_reopens_its_warning(world, coordinator_a):
+    from billing import services
+    from billing.models import Status
+
+    # 10 h a month planned: 11 × 60 min goes past it on the 11th session.
+    drafts = [world.draft(date=date(2026, 4, day)) for day in range(1, 12)]
+    recorded = services.record_deliveries(drafts=drafts, by=coordinator_a)
+    warned = [d for d in recorded if d.status == Status.WARNING]
+    assert len(warned) == 1
+    services.accept_warning(delivery=warned[0], reason="Kriisiperiood", by=coordinator_a)
+    imports.import_attendance(content=csv_of(world, "{code};20.04.2026;L23;{reg};60;I;Pille Pakkuja;;"),
+                              filename="a.csv", municipality=world.kov, by=coordinator_a)
+    warned[0].refresh_from_db()
+    assert warned[0].status == Status.WARNING
+    assert "12,00" in warned[0].problems[0]["message"]
