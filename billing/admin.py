@@ -43,6 +43,15 @@ class DeliveryAdmin(LockAwareAdmin):
     raw_id_fields = ["case", "specialist", "contract", "accepted_by", "created_by"]
     readonly_fields = ["session_key"]
 
+    # Sessions are recorded and changed only through the attendance pages and the import, where
+    # the rule catalogue (billing.rules) and the reach rule decide; here they are viewed and, in
+    # an open month, deleted.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     # Writes here hold their months for share like every other way in (billing.locks).
     def save_model(self, request, obj, form, change):
         with transaction.atomic():

@@ -487,7 +487,9 @@ def create_staging_table(cursor, name: str) -> None:
     cursor.execute(f"CREATE INDEX ON {name} (specialist_id, date)")
 
 
-def check_staged(*, cursor, table: str, municipality_id: int) -> dict[int, list[Problem]]:
+def check_staged(
+    *, cursor, table: str, municipality_id: int, rechecking: bool = False
+) -> dict[int, list[Problem]]:
     """Every delivery rule over the staged rows as a set, in SQL: line → its problems (lines
     without problems are left out). Rows count against the database and against each other: a
     row is checked as if the rows on earlier lines were already recorded, exactly as
@@ -495,7 +497,15 @@ def check_staged(*, cursor, table: str, municipality_id: int) -> dict[int, list[
     if not table.isidentifier():
         raise ValueError(f"not a table name: {table!r}")
     cursor.execute(f"ANALYZE {table}")
-    cursor.execute(STAGED_SQL.format(staged=table), {"kov": municipality_id, "max": MAX_MINUTES,
+    # Re-checking recorded rows (``line`` is then the delivery's id): those rows are staged, so the
+    # recorded side leaves them out, and "the month's hours" are the whole month's.
+    parts = {
+        "staged": table,
+        "not_rechecked": f"d.id NOT IN (SELECT line FROM {table}) AND" if rechecking else "",
+        "not_rechecked_o": f"o.id NOT IN (SELECT line FROM {table}) AND" if rechecking else "",
+        "month_total": "staged_month_minutes" if rechecking else "staged_minutes",
+    }
+    cursor.execute(STAGED_SQL.format(**parts), {"kov": municipality_id, "max": MAX_MINUTES,
                                                       "text_max": TEXT_LIMITS["note"],
                                                       "planning": list(plans.PLANNING_COMPONENTS)})
     verdicts: dict[int, list[Problem]] = {}
@@ -513,7 +523,7 @@ def _staged_problem(code: str, params: dict) -> Problem:
     elif code == "beyond_plan":
         planned = Fraction(Decimal(params.pop("planned_day_hours"))) / params.pop("month_days")
         month = dt.date.fromisoformat(params["month"])
-        return _beyond_plan(params["used"] - params["minutes"], params["minutes"], params["used"], planned,
+        return _beyond_plan(params["used"] - params["minutes"], params["minutes"], params["total"], planned,
                             component=params["component"], form=params["form"], month=month)[0]
     elif code == "text_too_long":
         params = {**params, "field": FIELD_NAMES["note"]}
@@ -536,6 +546,8 @@ WITH base AS MATERIALIZED (
            -- earlier lines count as recorded: the month's minutes so far, and repeats of a session
            sum(st.minutes) OVER (PARTITION BY st.case_id, st.component_id, st.provider_id, st.form,
                                  date_trunc('month', st.date) ORDER BY st.line) AS staged_minutes,
+           sum(st.minutes) OVER (PARTITION BY st.case_id, st.component_id, st.provider_id, st.form,
+                                 date_trunc('month', st.date)) AS staged_month_minutes,
            row_number() OVER (PARTITION BY st.case_id, st.component_id, st.provider_id, st.specialist_id, st.date,
                               st.start_time, st.minutes, st.form, st.recipient_name ORDER BY st.line) AS repeat
     FROM {staged} st
@@ -548,7 +560,7 @@ s AS MATERIALIZED (
       -- the plan line's month: minutes recorded, and plan hours × days in force
       CASE WHEN b.plannable THEN
         (SELECT coalesce(sum(d.minutes), 0) FROM billing_delivery d
-         WHERE d.case_id = b.case_id AND d.component_id = b.component_id AND d.provider_id = b.provider_id
+         WHERE {not_rechecked} d.case_id = b.case_id AND d.component_id = b.component_id AND d.provider_id = b.provider_id
            AND d.form = b.form AND d.date BETWEEN b.first AND b.last) END AS recorded,
       CASE WHEN b.plannable THEN
         (SELECT coalesce(sum(l.monthly_quantity * greatest(0,
@@ -587,7 +599,7 @@ s AS MATERIALIZED (
       -- other sessions of the specialist that day, recorded or on earlier lines
       CASE WHEN b.start_time IS NOT NULL AND b.minutes BETWEEN 1 AND %(max)s THEN least(
         (SELECT min(o.start_time) FROM billing_delivery o
-         WHERE o.specialist_id = b.specialist_id AND o.date = b.date AND o.start_time IS NOT NULL
+         WHERE {not_rechecked_o} o.specialist_id = b.specialist_id AND o.date = b.date AND o.start_time IS NOT NULL
            AND o.session_key <> b.session_key
            AND (o.date + o.start_time) < (b.date + b.start_time) + make_interval(mins => b.minutes)
            AND (b.date + b.start_time) < (o.date + o.start_time) + make_interval(mins => o.minutes)),
@@ -643,7 +655,7 @@ UNION ALL
 SELECT line, 'already_recorded', '{{}}'::jsonb
 FROM s WHERE repeat > 1 OR EXISTS (
     SELECT 1 FROM billing_delivery d
-    WHERE d.case_id = s.case_id AND d.component_id = s.component_id AND d.provider_id = s.provider_id
+    WHERE {not_rechecked} d.case_id = s.case_id AND d.component_id = s.component_id AND d.provider_id = s.provider_id
       AND d.specialist_id = s.specialist_id AND d.date = s.date AND d.start_time IS NOT DISTINCT FROM s.start_time
       AND d.minutes = s.minutes AND d.form = s.form AND d.recipient_name = s.recipient_name
 )
@@ -666,7 +678,7 @@ SELECT line, 'form_not_on_plan', jsonb_build_object('component', component_code,
 FROM s WHERE plannable AND lines > 0 AND NOT has_form
 UNION ALL
 SELECT line, 'beyond_plan', jsonb_build_object(
-    'used', recorded + staged_minutes, 'minutes', minutes, 'planned_day_hours', day_hours::text,
+    'used', recorded + staged_minutes, 'total', recorded + {month_total}, 'minutes', minutes, 'planned_day_hours', day_hours::text,
     'month_days', extract(day FROM last)::integer, 'component', component_code, 'form', form, 'month', first)
 FROM s
 WHERE plannable AND lines > 0 AND has_form

@@ -220,38 +220,85 @@ def accept_warnings(*, deliveries: list[Delivery], reason: str, by) -> int:
 
 
 def recheck_month(*, municipality: Municipality, month: dt.date) -> int:
-    """Run every rule again on the month's deliveries (plans, prices or dates may have changed).
+    """Run every rule again on the month's deliveries (plans, prices or dates may have changed),
+    as a set in SQL (rules.check_staged), and give each the price valid on its date.
 
     Accepted warnings stay accepted while the warnings are the same. Returns how many changed."""
     month = month_start(month)
     with database_rules(), transaction.atomic():
         hold_months_for_share(municipality.pk, [month])
-        return _recheck(Delivery.objects.filter(municipality=municipality, date__gte=month, date__lte=month_end(month)))
+        rows = list(Delivery.objects.filter(municipality=municipality, date__gte=month, date__lte=month_end(month))
+                    .select_related("component", "provider").order_by("pk"))
+        if not rows:
+            return 0
+        with connection.cursor() as cursor:
+            rules.create_staging_table(cursor, "recheck_rows")
+            names = [column for column, _kind in rules.STAGING_COLUMNS]
+            cursor.executemany(
+                f"INSERT INTO recheck_rows ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})",
+                [(d.pk, d.case_id, d.component_id, d.provider_id, d.specialist_id, d.date, d.start_time, d.minutes,
+                  d.form, d.recipient_name, d.note, d.session_key) for d in rows],
+            )
+            verdicts = rules.check_staged(cursor=cursor, table="recheck_rows", municipality_id=municipality.pk,
+                                          rechecking=True)
+            cursor.execute("DROP TABLE recheck_rows")
+        prices = _PriceCache(municipality)
+        changed = 0
+        for delivery in rows:
+            problems = verdicts.get(delivery.pk, [])
+            price = prices.get(delivery)
+            changed += _store_verdict(delivery, rules.Checked(problems, price=price, minutes=delivery.minutes))
+        return changed
+
+
+class _PriceCache:
+    """price_for once per (provider, component, date, form) of a month's deliveries."""
+
+    def __init__(self, municipality: Municipality):
+        self.municipality, self.prices = municipality, {}
+
+    def get(self, delivery: Delivery):
+        from providers.pricing import NoPrice, price_for
+
+        key = (delivery.provider_id, delivery.component_id, delivery.date, delivery.form)
+        if key not in self.prices:
+            try:
+                self.prices[key] = price_for(municipality=self.municipality, provider=delivery.provider,
+                                             component=delivery.component, on=delivery.date, form=delivery.form)
+            except (NoPrice, ValueError):
+                self.prices[key] = None
+        return self.prices[key]
+
+
+def _store_verdict(delivery: Delivery, result: rules.Checked) -> int:
+    """Keep the verdict and the price on the row (1 if anything changed); an accepted warning
+    stays accepted while the problems are word for word the same."""
+    problems = [p.as_dict() for p in result.problems]
+    status = result.status
+    if status == Status.WARNING and delivery.status == Status.ACCEPTED and problems == delivery.problems:
+        status = Status.ACCEPTED
+    price = result.price
+    new = {
+        "status": status,
+        "problems": problems,
+        "unit_price": price.amount if price else None,
+        "amount": result.amount,
+        "contract": price.contract if price else None,
+    }
+    if not any(getattr(delivery, k) != v for k, v in new.items()):
+        return 0
+    for k, v in new.items():
+        setattr(delivery, k, v)
+    delivery.save(update_fields=list(new))
+    return 1
 
 
 def _recheck(qs) -> int:
-    """Check the deliveries of ``qs`` again and store the verdict and the price; an accepted
-    warning stays accepted while the problems are word for word the same."""
+    """Check the deliveries of ``qs`` again one by one (a few rows: a plan line's month) and
+    store the verdict and the price."""
     changed = 0
     for delivery in qs.select_related("case", "component", "provider", "specialist", "municipality"):
-        result = rules.check(rules.draft_of(delivery))
-        problems = [p.as_dict() for p in result.problems]
-        status = result.status
-        if status == Status.WARNING and delivery.status == Status.ACCEPTED and problems == delivery.problems:
-            status = Status.ACCEPTED
-        price = result.price
-        new = {
-            "status": status,
-            "problems": problems,
-            "unit_price": price.amount if price else None,
-            "amount": result.amount,
-            "contract": price.contract if price else None,
-        }
-        if any(getattr(delivery, k) != v for k, v in new.items()):
-            for k, v in new.items():
-                setattr(delivery, k, v)
-            delivery.save(update_fields=list(new))
-            changed += 1
+        changed += _store_verdict(delivery, rules.check(rules.draft_of(delivery)))
     return changed
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from assessments.models import BaseProviderLink, PlanLine
 from billing import rules, services
-from billing.models import BillingMonth, MonthState
+from billing.models import BillingMonth, Delivery, MonthState
 from providers.models import Qualification
 from tests.billing.factories import build_world
 from tests.cases.factories import EnteredCaseFactory
@@ -146,3 +146,23 @@ def test_every_rule_of_a_delivery_fires_in_the_scene_both_ways(scene):
     assert staged_verdicts(drafts, world.kov.pk) == one_by_one
     beyond = one_by_one[14][0].message
     assert beyond == "5,00 h of L23 (I) in 04.2026 is more than the plan's 4,67 h for the days it is in force."
+
+
+def test_the_months_recheck_as_a_set_gives_every_session_the_verdict_check_gives_it(scene, coordinator_a):
+    world = scene["world"]
+    cases, components = scene["cases"], scene["components"]
+    services.record_deliveries(drafts=[
+        world.draft(case=world.other_case, date=date(2026, 4, 3), minutes=90),
+        world.draft(case=world.other_case, date=date(2026, 4, 13), minutes=60),
+        world.draft(case=cases[3], component=components[1], date=date(2026, 4, 2), minutes=60),
+        world.draft(date=date(2026, 4, 9), minutes=480),
+        world.draft(date=date(2026, 4, 10), minutes=120, form="G"),
+    ], by=coordinator_a)
+    # Facts change after recording: the person leaves on 07.04 and the qualification ends earlier.
+    type(world.case).objects.filter(pk=world.case.pk).update(exit_date=date(2026, 4, 7), state="exited")
+    world.specialist.qualifications.update(valid_to=date(2026, 4, 1))
+    services.recheck_month(municipality=world.kov, month=date(2026, 4, 1))
+    recorded = Delivery.objects.filter(date__gte=date(2026, 4, 1), date__lte=date(2026, 4, 30)).order_by("pk")
+    assert {p["code"] for d in recorded for p in d.problems} >= {"not_participant", "beyond_plan", "not_qualified"}
+    for delivery in recorded:
+        assert delivery.problems == [p.as_dict() for p in rules.check(rules.draft_of(delivery)).problems]

@@ -1,6 +1,7 @@
 """The pages: the provider's week grid, the coordinator's month end, import, admin and SKA."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -215,3 +216,15 @@ def test_the_month_end_page_warns_at_90_percent_of_a_contracts_maximum(client, w
     dashboard = response.context["dashboard"]
     assert dashboard["participants"] == 2 and dashboard["fill_rate"] == 20
     assert dashboard["usage"]["used"] == 5030
+
+
+def test_the_admin_records_no_sessions_past_the_rules(client, world, coordinator_a, admin_user):
+    """Sessions are added and changed only where the rule catalogue decides; the admin views them."""
+    delivery = services.record_deliveries(drafts=[world.draft()], by=coordinator_a)[0]
+    client.force_login(admin_user)
+    assert client.get("/admin/billing/delivery/add/").status_code == 403
+    response = client.post(f"/admin/billing/delivery/{delivery.pk}/change/", {"minutes": "600", "amount": "1"})
+    assert response.status_code == 403
+    assert client.get(f"/admin/billing/delivery/{delivery.pk}/change/").status_code == 200
+    delivery.refresh_from_db()
+    assert (delivery.minutes, delivery.amount) == (60, Decimal("30.00"))
