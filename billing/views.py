@@ -54,11 +54,6 @@ def _last_month() -> dt.date:
 # --- Attendance
 
 
-#: Plan lines on one page of the week grid (a provider may serve hundreds of persons; 700 lines
-#: on one page made 2 MB of HTML). Setting TUGI_GRID_LINES_PER_PAGE.
-GRID_LINES_PER_PAGE = 40
-
-
 @role_required(Role.PROVIDER)
 def my_attendance(request):
     """The provider specialist's start page: a week grid of their persons' plan lines, paged."""
@@ -71,7 +66,7 @@ def my_attendance(request):
     specialist = Specialist.objects.filter(user=request.user).first()
     page = Paginator(
         plans.provider_lines(provider_id=request.user.provider_id, start=days[0], end=days[-1]),
-        getattr(settings, "TUGI_GRID_LINES_PER_PAGE", GRID_LINES_PER_PAGE),
+        settings.GRID_LINES_PER_PAGE,
     ).get_page(request.GET.get("page") or request.POST.get("page"))
     form = WeekGridForm(request.POST or None, lines=page.object_list, days=days)
     if request.method == "POST" and specialist is None:

@@ -68,7 +68,7 @@ def test_the_week_grid_offers_cells_only_where_the_person_participates_and_a_lin
 
 
 def test_the_week_grid_is_paged(client, world, provider_user, settings):
-    settings.TUGI_GRID_LINES_PER_PAGE = 2
+    settings.GRID_LINES_PER_PAGE = 2
     client.force_login(provider_user)
     first = client.get("/billing/attendance/?week=2026-04-06").content.decode()
     second = client.get("/billing/attendance/?week=2026-04-06&page=2").content.decode()
