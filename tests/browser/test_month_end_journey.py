@@ -68,7 +68,7 @@ def test_a_month_goes_from_attendance_to_skas_acceptance(page, kov_a, provider_u
         # 3. The validation report: 11 h of B1 is beyond the plan's 10 h; accept it with a reason.
         page.goto("/billing/month-end/?month=2026-04")
         expect(page.get_by_test_id("blockers")).to_contain_text("1 hoiatus on aktsepteerimata.")
-        expect(page.get_by_test_id("problems")).to_contain_text("rohkem kui tegevusplaani")
+        expect(page.get_by_test_id("problems")).to_contain_text("rohkem kui plaani")
         page.get_by_label("Aktsepteerimise põhjus").fill("Kriisiperiood, plaan muutub")
         page.get_by_role("button", name="Kinnita").click()
         expect(page.get_by_test_id("blockers-none")).to_be_visible()
