@@ -44,7 +44,7 @@ from accounts.permissions import deliverable_cases_for
 from components.models import Component
 from providers.models import Provider, Specialist
 from providers.pricing import NoPrice, price_for
-from tugi.workdays import month_start
+from tugi.workdays import month_end, month_start
 
 from . import locks, rules, services
 from .models import Delivery, ImportJob, Status
@@ -358,23 +358,24 @@ def parse_line(number: int, row: dict, lookups: _Lookups) -> tuple[_Parsed | Non
     return _Parsed(number, isikukood, day, start, minutes, form, component, provider, specialist, recipient), []
 
 
-def _cases_by_code(parsed: list[_Parsed], municipality: Municipality, user) -> dict[str, list]:
-    """Person code → the cases (newest first) of that person the user may record for."""
-    if not parsed:
-        return {}
-    start, end = min(p.date for p in parsed), max(p.date for p in parsed)
-    if user is None:  # the management command: an operator acting for the municipality
-        from cases.models import Case
+def _cases_by_code(parsed: list[_Parsed], municipality: Municipality, user) -> dict[tuple, list]:
+    """(person code, month) → the cases (newest first) of that person the user may record for in
+    that month (:func:`accounts.permissions.can_record_for` says the same for one case); one
+    query a month of the file."""
+    from cases.models import Case
 
-        cases = Case.objects.all()
-    else:
-        cases = deliverable_cases_for(user, start=start, end=end)
-    found: dict[str, list] = {}
-    for case in (
-        cases.filter(municipality=municipality, person__isikukood__in={p.isikukood for p in parsed})
-        .select_related("person").order_by("-entry_date", "-pk")
-    ):
-        found.setdefault(case.person.isikukood, []).append(case)
+    codes = {p.isikukood for p in parsed}
+    found: dict[tuple, list] = {}
+    for month in sorted({month_start(p.date) for p in parsed}):
+        if user is None:  # the management command: an operator acting for the municipality
+            cases = Case.objects.all()
+        else:
+            cases = deliverable_cases_for(user, start=month, end=month_end(month))
+        for case in (
+            cases.filter(municipality=municipality, person__isikukood__in=codes)
+            .select_related("person").order_by("-entry_date", "-pk")
+        ):
+            found.setdefault((case.person.isikukood, month), []).append(case)
     return found
 
 
@@ -501,7 +502,7 @@ def import_attendance(
     staged, sessions, seen = [], {}, {}
     new_session = _session_keys(len(parsed))
     for p in parsed:
-        candidates = cases.get(p.isikukood)
+        candidates = cases.get((p.isikukood, month_start(p.date)))
         if not candidates:
             problems[p.line] = [rules.problem("person_not_reachable", value=p.isikukood)]
             continue

@@ -303,3 +303,18 @@ def test_an_import_adding_hours_to_an_accepted_beyond_plan_month_reopens_its_war
     warned[0].refresh_from_db()
     assert warned[0].status == Status.WARNING
     assert "12,00" in warned[0].problems[0]["message"]
+
+
+def test_a_specialist_reaches_a_person_only_in_the_months_their_provider_serves_them(kov_a, provider_user):
+    world = build_world(kov_a, provider_user=provider_user)
+    later = EnteredCaseFactory(municipality=kov_a)
+    plan_line(later, world.provider, "L23", start=date(2026, 5, 1))  # served from May
+    code = later.person.isikukood
+    both = csv_of(world, f"{code};06.04.2026;L23;{{reg}};60;I;Pille Pakkuja;;",
+                  f"{code};06.05.2026;L23;{{reg}};60;I;Pille Pakkuja;;")
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.import_attendance(content=both, filename="a.csv", municipality=kov_a, by=provider_user)
+    assert refused.value.codes == {2: ["person_not_reachable"]}
+    may = csv_of(world, f"{code};06.05.2026;L23;{{reg}};60;I;Pille Pakkuja;;")
+    assert imports.import_attendance(content=may, filename="a.csv", municipality=kov_a,
+                                     by=provider_user).created == 1
