@@ -197,7 +197,7 @@ def test_checking_again_finds_a_price_that_disappeared(world, coordinator_a):
     assert services.recheck_month(municipality=world.kov, month=date(2026, 4, 1)) == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.amount) == ("error", None)
-    from billing.validation import month_blockers
+    from billing.rules import month_blockers
 
     assert len(month_blockers(world.kov, date(2026, 4, 1))) == 2  # an error and no price
 
