@@ -83,3 +83,13 @@ def test_hours_beyond_the_plan_get_the_same_warning_from_the_form_the_import_and
     expected = [{"code": "beyond_plan", "level": "warning",
                  "message": "11,00 h komponenti L23 (I) kuus 04.2026 on rohkem kui plaani 10,00 h tema kehtivuspäevade eest."}]
     assert by_form == by_import == by_recheck == expected
+
+
+def test_a_nul_character_or_an_over_long_name_is_a_row_error_on_the_form_not_a_server_error(client, world, coordinator_a):
+    with translation.override("et"):
+        nul = rules.problem("text_nul", field=rules.FIELD_NAMES["note"]).message
+        long = rules.problem("text_too_long", field=rules.FIELD_NAMES["recipient_name"], length=201, max=200).message
+    client.force_login(coordinator_a)
+    assert nul in form_post(client, world, note="kohtumine\x00")
+    assert long in form_post(client, world, recipient_name="x" * 201)
+    assert not Delivery.objects.exists()
