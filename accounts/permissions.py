@@ -140,3 +140,41 @@ class RoleRequiredMixin(AccessMixin):
         if not has_role(request.user, *self.allowed_roles):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def deliverable_cases_for(user, *, start, end) -> QuerySet:
+    """The case files whose person ``user`` may record deliveries for at some time in
+    ``start``..``end`` (every way in: week grid, session form, import, admin).
+
+    A provider's specialist: persons their provider serves in that period, through a
+    base-support link or a line of an agreed plan buying from the provider, in force at some
+    time in the period. Coordinators and case managers: their municipality's cases. Nobody
+    else. Anything outside gets one neutral refusal (``person_not_reachable`` in
+    :mod:`billing.rules`) that tells nothing about whether the person exists or participates.
+
+    Cases and plans live in higher apps; they are looked up by name so that this module keeps
+    its place at the bottom of the app order."""
+    from django.apps import apps
+    from django.db.models import Exists, OuterRef, Q
+
+    Case = apps.get_model("cases", "Case")
+    if not (user and user.is_authenticated and user.is_active):
+        return Case.objects.none()
+    if user.role in KOV_ROLES:
+        return Case.objects.filter(municipality_id=user.municipality_id)
+    if user.role != Role.PROVIDER or not getattr(user, "provider_id", None):
+        return Case.objects.none()
+    link = apps.get_model("assessments", "BaseProviderLink").objects.filter(
+        case=OuterRef("pk"), provider_id=user.provider_id, valid_from__lte=end,
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    line = apps.get_model("assessments", "PlanLine").objects.in_force_between(start, end).filter(
+        plan__case=OuterRef("pk"), provider_id=user.provider_id
+    )
+    return Case.objects.filter(municipality__in=provider_municipalities(user)).filter(Exists(link) | Exists(line))
+
+
+def can_record_for(user, case, day) -> bool:
+    """May ``user`` record a delivery for ``case`` dated ``day``? (Served in that month.)"""
+    from tugi.workdays import month_end, month_start
+
+    return deliverable_cases_for(user, start=month_start(day), end=month_end(day)).filter(pk=case.pk).exists()

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.ee import ik, registrikood
+from stdnum.ee import registrikood
 from stdnum.exceptions import ValidationError as StdnumError
 
 
@@ -19,14 +19,3 @@ def validate_registry_code(value: str) -> None:
             params={"value": value},
         ) from exc
 
-
-def validate_isikukood(value: str) -> None:
-    """An Estonian personal identification code: 11 digits, a real birth date, a valid check digit."""
-    try:
-        ik.validate(value)
-    except StdnumError as exc:
-        raise ValidationError(
-            _("“%(value)s” is not a valid Estonian personal identification code."),
-            code="invalid_isikukood",
-            params={"value": value},
-        ) from exc

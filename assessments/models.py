@@ -386,6 +386,22 @@ class Plan(models.Model):
         return self.status == PlanStatus.DRAFT
 
 
+class PlanLineQuerySet(models.QuerySet):
+    def in_force_between(self, start, end) -> "PlanLineQuerySet":
+        """Lines that buy on at least one day of ``start``..``end``: the plan version is agreed
+        and in force then, and so is the line itself. The one home of "a plan line in force"
+        (:meth:`PlanLine.is_in_force_on` says it for one line and day; SQL twins in
+        billing.rules and billing.plans are held to it by tests)."""
+        return self.filter(
+            plan__status=PlanStatus.AGREED, plan__valid_from__lte=end, valid_from__lte=end
+        ).filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=start)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+        )
+
+    def in_force_on(self, day) -> "PlanLineQuerySet":
+        return self.in_force_between(day, day)
+
+
 class PlanLine(models.Model):
     """A component bought for the person: from which provider, in which form, how
     many hours a month, for which period, at the unit price of the contract."""
@@ -407,6 +423,8 @@ class PlanLine(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = PlanLineQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("plan line")
         verbose_name_plural = _("plan lines")
@@ -425,6 +443,16 @@ class PlanLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component.code} · {self.provider} · {self.monthly_quantity} h"
+
+    def is_in_force_on(self, day) -> bool:
+        """The line buys on ``day``: its plan version is agreed and in force and so is the line
+        itself (the queryset twin is :func:`assessments.selectors.plan_lines_on`)."""
+        plan = self.plan
+        return (
+            plan.status == PlanStatus.AGREED
+            and plan.valid_from <= day and (plan.valid_to is None or day <= plan.valid_to)
+            and self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        )
 
     @property
     def ends_on(self):

@@ -60,11 +60,7 @@ def plans_in_force(*, case: Case, start: date, end: date) -> QuerySet[Plan]:
 
 def plan_lines_on(*, case: Case, day: date) -> QuerySet[PlanLine]:
     """Lines of the agreed plan in force on ``day`` whose own period covers ``day``."""
-    return (
-        PlanLine.objects.filter(plan__in=plans_in_force(case=case, start=day, end=day), valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .select_related("component", "provider", "plan")
-    )
+    return PlanLine.objects.filter(plan__case=case).in_force_on(day).select_related("component", "provider", "plan")
 
 
 def _lines_cost(lines: Iterable[PlanLine], month: date) -> Decimal:
@@ -73,14 +69,25 @@ def _lines_cost(lines: Iterable[PlanLine], month: date) -> Decimal:
     return sum((_line_cost(line, month) for line in lines), ZERO)
 
 
-def _line_cost(line: PlanLine, month: date) -> Decimal:
-    """One line's share of ``month`` (0 when it is not in force in it), rounded to cents."""
+def line_days(line: PlanLine, month: date) -> int:
+    """The days of ``month`` on which the line (and its plan version) is in force."""
     first, last = month_start(month), month_end(month)
     start = max(first, line.valid_from, line.plan.valid_from)
     end = min(d for d in (last, line.valid_to, line.plan.valid_to) if d is not None)
-    if end < start:
+    return max(0, (end - start).days + 1)
+
+
+def line_share(line: PlanLine, month: date) -> Decimal:
+    """The share of ``month`` in which the line is in force: its days in force / the month's days."""
+    return Decimal(line_days(line, month)) / Decimal(month_end(month).day)
+
+
+def _line_cost(line: PlanLine, month: date) -> Decimal:
+    """One line's share of ``month`` (0 when it is not in force in it), rounded to cents."""
+    share = line_share(line, month)
+    if not share:
         return ZERO
-    return _share_cost(line.monthly_quantity * line.unit_price, (end - start).days + 1, (last - first).days + 1)
+    return _share_cost(line.monthly_quantity * line.unit_price, line_days(line, month), month_end(month).day)
 
 
 def _share_cost(full_month: Decimal, days: int, month_days: int) -> Decimal:
@@ -89,17 +96,23 @@ def _share_cost(full_month: Decimal, days: int, month_days: int) -> Decimal:
     return round_cents(full_month * share)
 
 
+def plan_lines_in_month(*, case: Case, month: date) -> QuerySet[PlanLine]:
+    """Lines of agreed plan versions in force at some time in ``month`` whose own period
+    overlaps it (the line is in force on at least one day of the month)."""
+    return (
+        PlanLine.objects.filter(plan__case=case).in_force_between(month_start(month), month_end(month))
+        .select_related("component", "provider", "plan")
+    )
+
+
 def planned_cost(*, case: Case, month: date) -> Decimal:
     """The personal budget (isikustatud eelarve) of ``month``: hours a month × unit price of
     every line in force in that month, each rounded to cents, summed.
 
     A line in force for part of the month counts in proportion to its days, so a
     plan version that changes on the 15th gives each version its share."""
-    first, last = month_start(month), month_end(month)
-    lines = PlanLine.objects.filter(
-        plan__in=plans_in_force(case=case, start=first, end=last), valid_from__lte=last
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first)).select_related("plan")
-    return _lines_cost(lines, month)
+    lines = PlanLine.objects.filter(plan__case=case).in_force_between(month_start(month), month_end(month))
+    return _lines_cost(lines.select_related("plan"), month)
 
 
 #: The agreed lines in force in each month, as the few distinct (full-month cost, days in force,
@@ -376,9 +389,7 @@ def additional_cases_for(user) -> QuerySet[Case]:
     if not has_role(user, Role.PROVIDER) or not user.provider_id:
         return Case.objects.none()
     today = timezone.localdate()
-    lines = PlanLine.objects.filter(provider_id=user.provider_id, plan__status=PlanStatus.AGREED).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    ).filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=today))
+    lines = PlanLine.objects.filter(provider_id=user.provider_id).in_force_between(today, date.max)
     return Case.objects.filter(pk__in=lines.values("plan__case_id")).select_related("person", "municipality")
 
 

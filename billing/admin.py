@@ -2,9 +2,11 @@
 change and the administrator sees why, in Estonian, instead of an error page."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from .locks import hold_months_for_share
 from .models import BillingMonth, Delivery, FundingAgreement, InterimEvaluation, Invoice, Payer
 from .services import BillingError, database_rules
 
@@ -41,6 +43,39 @@ class DeliveryAdmin(LockAwareAdmin):
     date_hierarchy = "date"
     raw_id_fields = ["case", "specialist", "contract", "accepted_by", "created_by"]
     readonly_fields = ["session_key"]
+
+    # Sessions are recorded and changed only through the attendance pages and the import, where
+    # the rule catalogue (billing.rules) and the reach rule decide; here they are viewed and, in
+    # an open month, deleted.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    # Writes here hold their months for share like every other way in (billing.locks).
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            old = Delivery.objects.filter(pk=obj.pk).values_list("date", flat=True).first() if change else None
+            hold_months_for_share(obj.municipality_id, [d for d in (obj.date, old) if d])
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            hold_months_for_share(obj.municipality_id, [obj.date])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        months: dict[int, set] = {}
+        for kov, day in queryset.values_list("municipality_id", "date"):
+            months.setdefault(kov, set()).add(day)
+        try:
+            with transaction.atomic():
+                for kov in sorted(months):
+                    hold_months_for_share(kov, months[kov])
+                super().delete_queryset(request, queryset)
+        except BillingError as error:
+            self.message_user(request, error.message, messages.ERROR)
 
 
 class InterimEvaluationInline(admin.TabularInline):

@@ -17,7 +17,7 @@ from cases.models import Case
 from providers.models import Specialist
 from tugi.workdays import add_months, month_end, month_start
 
-from . import plans, services, validation
+from . import plans, rules, services
 from .models import Delivery, FundingAgreement, InterimEvaluation, MonthState, Status
 from .selectors import month_state, participants_on
 
@@ -84,7 +84,7 @@ def _sessions(municipality: Municipality, first, last, by) -> int:
         day = first + timedelta(days=(line.pk % 3))
         while day <= last and sessions:
             if day.weekday() < 5 and line.valid_from <= day and (line.valid_to is None or day <= line.valid_to):
-                draft = validation.Draft(
+                draft = rules.Draft(
                     municipality=municipality, case=case, component=line.component, provider=line.provider,
                     specialist=specialist, date=day, minutes=60 if line.form == "I" else 90, form=line.form,
                 )

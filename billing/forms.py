@@ -1,6 +1,11 @@
-"""Forms of the billing app: labelled, with Estonian help texts; rules live in validation.py."""
+"""Forms of the billing app: labelled, with Estonian help texts. The values of a delivery are
+read by :mod:`billing.rules` (the ``read_*`` functions), so a form refuses a bad value with the
+same message as the import."""
+
+import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import visible_municipalities
@@ -9,8 +14,42 @@ from providers.models import Provider, Specialist
 from tugi.forms import Form as TugiForm
 from tugi.forms import ModelForm as TugiModelForm
 
+from . import rules
 from .models import DeliveryForm as Form
 from .models import FundingAgreement, InterimEvaluation
+
+
+class MinutesField(forms.IntegerField):
+    """Whole minutes, 1 … one working day, refused with the catalogue's message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"min": 1, "max": rules.MAX_MINUTES, "inputmode": "numeric"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return rules.read_minutes(value)
+        except rules.RowError as error:
+            raise ValidationError(error.problem.message, code=error.problem.code) from None
+
+
+class RuleTextField(forms.CharField):
+    """Free text of a delivery: a NUL character or too many characters refused with the
+    catalogue's message (Django's own checks are left out so that the message is the same)."""
+
+    def __init__(self, *, rule_name: str, **kwargs):
+        self.rule_name = rule_name
+        super().__init__(required=False, **kwargs)
+        self.validators = []
+        self.widget.attrs["maxlength"] = rules.TEXT_LIMITS[rule_name]
+
+    def to_python(self, value):
+        try:
+            return rules.read_text(self.rule_name, value)
+        except rules.RowError as error:
+            raise ValidationError(error.problem.message, code=error.problem.code) from None
 
 
 class DeliveryEntryForm(TugiForm):
@@ -26,17 +65,17 @@ class DeliveryEntryForm(TugiForm):
         label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
         help_text=_("Needed to catch overlapping sessions of one specialist."),
     )
-    minutes = forms.IntegerField(label=_("Duration (min)"), min_value=1, max_value=24 * 60)
+    minutes = MinutesField(label=_("Duration (min)"))
     form = forms.ChoiceField(label=_("Form"), choices=Form.choices, initial=Form.INDIVIDUAL)
     participants = forms.ModelMultipleChoiceField(
         queryset=None, required=False, label=_("Other participants of the group"),
         help_text=_("For a group session: everyone else who took part; each is billed the group price."),
     )
-    recipient_name = forms.CharField(
-        label=_("Recipient"), required=False, max_length=200,
+    recipient_name = RuleTextField(
+        rule_name="recipient_name", label=_("Recipient"),
         help_text=_("Leave empty when the person themself received it; else the relative's name."),
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    note = RuleTextField(rule_name="note", label=_("Note"))
 
     def __init__(self, *args, cases, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,9 +105,61 @@ class DeliveryEntryForm(TugiForm):
 class DeliveryEditForm(TugiForm):
     date = forms.DateField(label=_("Date"))
     start_time = forms.TimeField(label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(label=_("Duration (min)"), min_value=1, max_value=24 * 60)
-    recipient_name = forms.CharField(label=_("Recipient"), required=False, max_length=200)
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    minutes = MinutesField(label=_("Duration (min)"))
+    recipient_name = RuleTextField(rule_name="recipient_name", label=_("Recipient"))
+    note = RuleTextField(rule_name="note", label=_("Note"))
+
+
+class WeekGridForm(TugiForm):
+    """The provider's week grid: one minutes field per plan line and day, only where the line is
+    in force and the person participates on that day (nowhere else can a session be entered)."""
+
+    def __init__(self, *args, lines, days: list[dt.date], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines, self.days = list(lines), days
+        for line in self.lines:
+            for day in days:
+                if self.is_open(line, day):
+                    self.fields[self.cell_name(line, day)] = MinutesField(required=False, label=_("Duration (min)"))
+
+    @staticmethod
+    def cell_name(line, day: dt.date) -> str:
+        return f"c-{line.pk}-{day.isoformat()}"
+
+    @staticmethod
+    def is_open(line, day: dt.date) -> bool:
+        return line.is_in_force_on(day) and line.plan.case.participates_on(day)
+
+    def cells(self) -> list[tuple[str, object, dt.date, int]]:
+        """(field name, plan line, day, minutes) of every filled-in cell."""
+        return [
+            (self.cell_name(line, day), line, day, self.cleaned_data[self.cell_name(line, day)])
+            for line in self.lines for day in self.days
+            if self.cell_name(line, day) in self.fields and self.cleaned_data.get(self.cell_name(line, day))
+        ]
+
+    def drafts(self, *, provider, specialist) -> tuple[list[str], list[rules.Draft]]:
+        names, drafts = [], []
+        for name, line, day, minutes in self.cells():
+            case = line.plan.case
+            names.append(name)
+            drafts.append(rules.Draft(
+                municipality=case.municipality, case=case, component=line.component, provider=provider,
+                specialist=specialist, date=day, minutes=minutes, form=line.form,
+            ))
+        return names, drafts
+
+    def rows(self, recorded: dict) -> list[dict]:
+        """The grid for the template: per line, per day the field (None where closed) and what
+        is already recorded."""
+        return [
+            {"line": line, "cells": [
+                {"day": day, "field": self[self.cell_name(line, day)] if self.cell_name(line, day) in self.fields
+                 else None, "recorded": recorded.get((line.plan.case_id, line.component_id, day), 0)}
+                for day in self.days
+            ]}
+            for line in self.lines
+        ]
 
 
 class ImportForm(TugiForm):

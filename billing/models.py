@@ -122,6 +122,10 @@ class Delivery(models.Model):
                 violation_error_message=_("Minutes must be more than zero."),
             ),
             models.CheckConstraint(
+                name="delivery_minutes_at_most_a_day", condition=Q(minutes__lte=480),
+                violation_error_message=_("A session lasts at most one working day (480 minutes)."),
+            ),
+            models.CheckConstraint(
                 name="delivery_amount_not_negative", condition=Q(amount__isnull=True) | Q(amount__gte=0),
             ),
             models.UniqueConstraint(
@@ -545,3 +549,49 @@ class Adjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_month:%m.%Y} → {self.month:%m.%Y}: {self.amount}"
+
+
+class ImportJob(models.Model):
+    """An attendance file too large to import in the request: imported by a Celery task
+    (:func:`billing.tasks.run_import`), its progress shown to the user who sent it. The file is
+    kept until the import has ended."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("import job status", "Queued")
+        RUNNING = "running", pgettext_lazy("import job status", "Running")
+        DONE = "done", pgettext_lazy("import job status", "Imported")
+        REFUSED = "refused", pgettext_lazy("import job status", "Refused")
+        FAILED = "failed", pgettext_lazy("import job status", "Failed")
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10, default="et")
+    filename = models.CharField(_("file"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    content = models.BinaryField(_("content"), editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    progress_message = models.CharField(_("progress message"), max_length=200, blank=True)
+    #: Done: {"created": n, "already": [[line, message], ...], "months": ["2026-04-01", ...]};
+    #: refused: {"lines": [[line, reason], ...]}; failed: {"error": "..."}.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES

@@ -8,17 +8,32 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Q, QuerySet
 
-from assessments.models import PlanLine, PlanStatus
-from assessments.selectors import plan_lines_on, planned_cost, planned_costs, planned_totals
+from assessments.models import BaseProviderLink, Plan, PlanLine, PlanStatus
+from assessments.selectors import (
+    line_days,
+    plan_lines_in_month,
+    plan_lines_on,
+    planned_cost,
+    planned_costs,
+    planned_totals,
+)
 from cases.models import Case
+from components.models import Component
+from tugi.workdays import month_end
 
 __all__ = [
-    "covering_line", "planned_budget", "planned_budget_totals", "planned_budgets", "provider_lines",
-    "provider_lines_of_municipality",
+    "covering_line", "is_planning_by_base_provider", "lines_for", "planned_budget", "planned_budget_totals",
+    "planned_budgets", "planned_hours", "provider_lines", "provider_lines_of_municipality",
 ]
+
+#: Base-support components that the linked base-support provider delivers while the first plan
+#: is being made (pilot conditions: the plan is made during base support, within 30 days of the
+#: assessment); until the first agreed plan starts they count as on plan.
+PLANNING_COMPONENTS = ("B1", "B3")
 
 
 def covering_line(*, case: Case, day: date, component_id: int, provider_id: int) -> PlanLine | None:
@@ -29,6 +44,36 @@ def covering_line(*, case: Case, day: date, component_id: int, provider_id: int)
         .order_by("-valid_from")
         .first()
     )
+
+
+def lines_for(*, case: Case, day: date, component_id: int, provider_id: int) -> list[PlanLine]:
+    """Every plan line in force on ``day`` that buys this component from this provider."""
+    return list(plan_lines_on(case=case, day=day).filter(component_id=component_id, provider_id=provider_id))
+
+
+def planned_hours(*, case: Case, month: date, component_id: int, provider_id: int, form: str) -> Fraction:
+    """Hours the plan buys of this component from this provider in this form in ``month``, each
+    line in proportion to the days of the month it is in force. Exact (a fraction), so that the
+    set-based check in SQL compares the same number."""
+    lines = plan_lines_in_month(case=case, month=month).filter(
+        component_id=component_id, provider_id=provider_id, form=form
+    )
+    days = month_end(month).day
+    return sum(
+        (Fraction(line.monthly_quantity) * Fraction(line_days(line, month), days) for line in lines), Fraction(0)
+    )
+
+
+def is_planning_by_base_provider(*, case: Case, day: date, component: Component, provider_id: int) -> bool:
+    """Base-support planning (B1, B3) by the person's linked base-support provider from the link
+    date until the first agreed plan starts: on plan, though no plan line buys it yet."""
+    if component.code not in PLANNING_COMPONENTS:
+        return False
+    linked = BaseProviderLink.objects.filter(case=case, provider_id=provider_id, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+    planned = Plan.objects.filter(case=case, status=PlanStatus.AGREED, valid_from__lte=day)
+    return linked.exists() and not planned.exists()
 
 
 def planned_budget(*, case: Case, month: date) -> Decimal:
@@ -61,13 +106,7 @@ def provider_lines_of_municipality(*, municipality_id: int, start: date, end: da
 
 def _lines_in_force(start: date, end: date) -> QuerySet[PlanLine]:
     return (
-        PlanLine.objects.filter(
-            plan__status=PlanStatus.AGREED,
-            valid_from__lte=end,
-            plan__valid_from__lte=end,
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=start))
+        PlanLine.objects.in_force_between(start, end)
         .select_related("plan__case__person", "plan__case__municipality", "component")
         .order_by("plan__case__person__last_name", "plan__case__person__first_name", "component__order")
     )

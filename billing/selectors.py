@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from accounts.models import KOV_ROLES, Municipality, Role
-from accounts.permissions import has_role, scope
-from cases.models import Case
+from accounts.permissions import deliverable_cases_for, has_role, scope
+from cases.models import Case, participating_q
 from providers.models import Contract
 from tugi.money import ZERO
 from tugi.workdays import add_months, month_end, month_start
@@ -40,14 +41,22 @@ def deliveries_for(user) -> QuerySet[Delivery]:
     return scope(qs, user, roles=KOV_ROLES)
 
 
-def cases_for_attendance(user) -> QuerySet[Case]:
-    """Whose attendance a user may record: KOV staff their KOV's entered cases; providers the
-    cases with a plan line at their provider (ever)."""
-    qs = Case.objects.filter(entry_date__isnull=False).select_related("person", "municipality")
-    if has_role(user, Role.PROVIDER):
-        lines = plans.provider_lines(provider_id=user.provider_id, start=dt.date.min, end=dt.date.max)
-        return qs.filter(pk__in=lines.values("plan__case_id"))
-    return scope(qs, user, roles=KOV_ROLES)
+def cases_for_attendance(user, *, today: dt.date | None = None) -> QuerySet[Case]:
+    """Whom the user may record sessions for, offered on the session form: the persons
+    :func:`accounts.permissions.deliverable_cases_for` reaches from the start of the month before
+    last to the end of this month (the service checks each session's own date again)."""
+    today = today or timezone.localdate()
+    reach = deliverable_cases_for(user, start=add_months(month_start(today), -2), end=month_end(today))
+    return reach.filter(entry_date__isnull=False).select_related("person", "municipality")
+
+
+def minutes_recorded(user, first: dt.date, last: dt.date) -> dict[tuple[int, int, dt.date], int]:
+    """Minutes the user's provider (or KOV) recorded per (case, component, day), for the week grid."""
+    rows = (
+        deliveries_for(user).filter(date__gte=first, date__lte=last)
+        .values("case_id", "component_id", "date").annotate(minutes=Sum("minutes")).order_by()
+    )
+    return {(r["case_id"], r["component_id"], r["date"]): r["minutes"] for r in rows}
 
 
 def invoices_for(user) -> QuerySet[Invoice]:
@@ -239,9 +248,9 @@ def agreement_for(municipality: Municipality, month: dt.date) -> FundingAgreemen
 
 
 
-def _participating_in(month: dt.date) -> Q:
-    """Case files entered by the month's last day and not exited before its first."""
-    return Q(entry_date__lte=month_end(month)) & (Q(exit_date__isnull=True) | Q(exit_date__gte=month_start(month)))
+def _participating_in(month: dt.date):
+    """Case files whose person participates on at least one day of the month."""
+    return participating_q(month_start(month), month_end(month))
 
 
 def participants_in_month(municipality: Municipality, month: dt.date) -> int:
@@ -255,9 +264,7 @@ def participants_in_month(municipality: Municipality, month: dt.date) -> int:
 
 
 def participants_on(municipality: Municipality, day: dt.date) -> int:
-    return Case.objects.filter(municipality=municipality, entry_date__lte=day).filter(
-        Q(exit_date__isnull=True) | Q(exit_date__gte=day)
-    ).count()
+    return Case.objects.filter(municipality=municipality).participating_on(day).count()
 
 
 def funding_dashboard(municipality: Municipality, *, today: dt.date) -> dict | None:
@@ -309,7 +316,11 @@ def fill_rate_by_month(*, agreement: FundingAgreement, months: list[dt.date]) ->
     and the stage-I target of 90 % of P; one query."""
     months = [month_start(m) for m in months]
     in_month = {
-        f"m{i}": Count("person", distinct=True, filter=_participating_in(m))
+        f"m{i}": Count(
+            "person",
+            distinct=True,
+            filter=participating_q(m, month_end(m)),
+        )
         for i, m in enumerate(months)
     }
     counts = Case.objects.filter(municipality_id=agreement.municipality_id).aggregate(**in_month) if months else {}

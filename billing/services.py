@@ -1,6 +1,6 @@
 """Changing billing data: recording attendance, the month-end close, submission, SKA's review,
 reopening, corrections after acceptance. Views, the import and the management commands all
-call these functions; every rule about a delivery comes from :mod:`billing.validation`."""
+call these functions; every rule about a delivery comes from :mod:`billing.rules`."""
 
 from __future__ import annotations
 
@@ -13,18 +13,21 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
+from accounts.permissions import can_record_for
 from accounts.templatetags.tugi import money
 from tugi.errors import DomainError
-from tugi.money import ZERO, hours_from_minutes, line_amount, round_cents
+from tugi.money import ZERO, hours_from_minutes, minutes_amount, round_cents
 from tugi.workdays import due_date, month_end, month_start, next_month
 
-from . import signals, validation
+from . import rules, signals
+from .locks import hold_months_for_share
 from .models import (
+    LOCKED_STATES,
     Adjustment,
     BillingMonth,
     Delivery,
@@ -36,8 +39,8 @@ from .models import (
     Payer,
     Status,
 )
+from .rules import Draft
 from .selectors import agreement_for, participants_in_month
-from .validation import Draft
 
 LOCK_SQLSTATE = "TU423"
 SPECIALIST_SQLSTATE = "TU409"
@@ -88,12 +91,12 @@ def database_rules() -> Iterator[None]:
 def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.FORM) -> list[Delivery]:
     """Record the drafts all together or not at all. Errors refuse; warnings are kept on the row."""
     checked = []
-    pending: dict[tuple, int] = defaultdict(int)
     failures = []
     for index, draft in enumerate(drafts):
-        key = (draft.case.pk, draft.component.pk, draft.provider.pk, month_start(draft.date))
-        result = validation.check(draft, pending_minutes=pending[key])
-        pending[key] += draft.minutes or 0
+        if by is not None and not can_record_for(by, draft.case, draft.date):
+            result = rules.Checked([rules.problem("person_not_reachable", value=draft.case.person.isikukood or "—")])
+        else:
+            result = rules.check(draft, pending=drafts[:index])
         if result.errors:
             failures.append((index, result.errors))
         checked.append(result)
@@ -103,6 +106,7 @@ def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.
         )
     deliveries = []
     with database_rules(), transaction.atomic():
+        _hold(drafts)
         for draft, result in zip(drafts, checked, strict=True):
             delivery = Delivery(
                 municipality=draft.municipality, case=draft.case, component=draft.component,
@@ -115,18 +119,51 @@ def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.
             delivery.full_clean(validate_unique=False, validate_constraints=False)
             delivery.save()
             deliveries.append(delivery)
+        refresh_plan_warnings(deliveries)
     return deliveries
+
+
+def refresh_plan_warnings(deliveries: list[Delivery]) -> int:
+    """After sessions were added to a plan line's month: the month's one "beyond plan" warning
+    (on the session that first went past the plan) is checked again, so that it names the new
+    total and an acceptance given for fewer hours no longer holds. Call inside the writing
+    transaction (the import does too). Returns how many rows changed."""
+    groups = {(d.case_id, d.component_id, d.provider_id, d.form, month_start(d.date)) for d in deliveries}
+    new = [d.pk for d in deliveries]
+    changed = 0
+    for case_id, component_id, provider_id, form, month in sorted(groups):
+        changed += _recheck(
+            Delivery.objects.filter(
+                case_id=case_id, component_id=component_id, provider_id=provider_id, form=form,
+                date__gte=month, date__lte=month_end(month), problems__contains=[{"code": "beyond_plan"}],
+            ).exclude(pk__in=new)
+        )
+    return changed
+
+
+def _hold(drafts: list[Draft]) -> None:
+    months: dict[int, set] = defaultdict(set)
+    for draft in drafts:
+        months[draft.municipality.pk].add(draft.date)
+    for municipality_id in sorted(months):
+        hold_months_for_share(municipality_id, months[municipality_id])
 
 
 def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
     """Change a delivery's date, time, minutes, recipient or note, re-checking every rule."""
-    draft = validation.draft_of(delivery)
+    draft = rules.draft_of(delivery)
     for name, value in changes.items():
         setattr(draft, name, value)
-    result = validation.check(draft)
+    if by is not None and not can_record_for(by, draft.case, draft.date):
+        result = rules.Checked([rules.problem("person_not_reachable", value=draft.case.person.isikukood or "—")])
+    else:
+        result = rules.check(draft)
     if result.errors:
         raise BillingError([p.message for p in result.errors], rows=[(0, result.errors)])
     with database_rules(), transaction.atomic():
+        hold_months_for_share(delivery.municipality_id, {delivery.date, draft.date})
+        moved_from = [Delivery(case_id=delivery.case_id, component_id=delivery.component_id,
+                               provider_id=delivery.provider_id, form=delivery.form, date=delivery.date)]
         for name, value in changes.items():
             setattr(delivery, name, value)
         delivery.contract = result.price.contract
@@ -137,59 +174,192 @@ def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
         delivery.accepted_reason, delivery.accepted_by = "", None
         delivery.full_clean(validate_unique=False, validate_constraints=False)
         delivery.save()
+        _recheck_plan_months([*moved_from, delivery], exclude=[delivery.pk])
     return delivery
 
 
 def delete_delivery(*, delivery: Delivery, by) -> None:
     with database_rules(), transaction.atomic():
+        hold_months_for_share(delivery.municipality_id, [delivery.date])
         delivery.delete()
+        _recheck_plan_months([delivery])
+
+
+def _recheck_plan_months(deliveries, *, exclude=()) -> int:
+    """Check again every session of the plan lines' months the deliveries belong to (where the
+    month's one "beyond plan" warning sits may move when a session changes or goes)."""
+    changed = 0
+    for case_id, component_id, provider_id, form, month in sorted(
+        {(d.case_id, d.component_id, d.provider_id, d.form, month_start(d.date)) for d in deliveries}
+    ):
+        changed += _recheck(Delivery.objects.filter(
+            case_id=case_id, component_id=component_id, provider_id=provider_id, form=form,
+            date__gte=month, date__lte=month_end(month),
+        ).exclude(pk__in=list(exclude)))
+    return changed
 
 
 def accept_warning(*, delivery: Delivery, reason: str, by) -> Delivery:
     """The coordinator accepts a delivery's warnings (e.g. beyond the plan) with a reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise BillingError(_("Give the reason for accepting the warning."))
-    if delivery.status != Status.WARNING:
-        raise BillingError(_("This delivery has no warning to accept."))
-    with database_rules(), transaction.atomic():
-        delivery.status = Status.ACCEPTED
-        delivery.accepted_reason = reason
-        delivery.accepted_by = by
-        delivery.save(update_fields=["status", "accepted_reason", "accepted_by"])
+    accept_warnings(deliveries=[delivery], reason=reason, by=by)
     return delivery
 
 
+def accept_warnings(*, deliveries: list[Delivery], reason: str, by) -> int:
+    """The coordinator accepts several deliveries' warnings at once with one reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BillingError(_("Give the reason for accepting the warning."))
+    if not deliveries or any(d.status != Status.WARNING for d in deliveries):
+        raise BillingError(_("This delivery has no warning to accept."))
+    with database_rules(), transaction.atomic():
+        for municipality_id in sorted({d.municipality_id for d in deliveries}):
+            hold_months_for_share(municipality_id, [d.date for d in deliveries if d.municipality_id == municipality_id])
+        for delivery in deliveries:
+            delivery.status = Status.ACCEPTED
+            delivery.accepted_reason = reason
+            delivery.accepted_by = by
+            delivery.save(update_fields=["status", "accepted_reason", "accepted_by"])
+    return len(deliveries)
+
+
 def recheck_month(*, municipality: Municipality, month: dt.date) -> int:
-    """Run every rule again on the month's deliveries (plans, prices or dates may have changed).
+    """Run every rule again on the month's deliveries (plans, prices or dates may have changed),
+    as a set in SQL (rules.check_staged), and give each the price valid on its date.
 
     Accepted warnings stay accepted while the warnings are the same. Returns how many changed."""
-    changed = 0
     month = month_start(month)
-    qs = Delivery.objects.filter(
-        municipality=municipality, date__gte=month, date__lte=month_end(month)
-    ).select_related("case", "component", "provider", "specialist", "municipality")
     with database_rules(), transaction.atomic():
-        for delivery in qs:
-            result = validation.check(validation.draft_of(delivery))
-            problems = [p.as_dict() for p in result.problems]
-            status = result.status
-            if status == Status.WARNING and delivery.status == Status.ACCEPTED and problems == delivery.problems:
-                status = Status.ACCEPTED
-            price = result.price
-            new = {
-                "status": status,
-                "problems": problems,
-                "unit_price": price.amount if price else None,
-                "amount": result.amount,
-                "contract": price.contract if price else None,
-            }
-            if any(getattr(delivery, k) != v for k, v in new.items()):
-                for k, v in new.items():
-                    setattr(delivery, k, v)
-                delivery.save(update_fields=list(new))
-                changed += 1
+        hold_months_for_share(municipality.pk, [month])
+        rows = list(Delivery.objects.filter(municipality=municipality, date__gte=month, date__lte=month_end(month))
+                    .select_related("component", "provider").order_by("pk"))
+        if not rows:
+            return 0
+        with connection.cursor() as cursor:
+            rules.create_staging_table(cursor, "recheck_rows")
+            names = [column for column, _kind in rules.STAGING_COLUMNS]
+            cursor.executemany(
+                f"INSERT INTO recheck_rows ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})",
+                [(d.pk, d.case_id, d.component_id, d.provider_id, d.specialist_id, d.date, d.start_time, d.minutes,
+                  d.form, d.recipient_name, d.note, d.session_key) for d in rows],
+            )
+            verdicts = rules.check_staged(cursor=cursor, table="recheck_rows", municipality_id=municipality.pk,
+                                          rechecking=True)
+            cursor.execute("DROP TABLE recheck_rows")
+        prices = _PriceCache(municipality)
+        changed = 0
+        for delivery in rows:
+            problems = verdicts.get(delivery.pk, [])
+            price = prices.get(delivery)
+            changed += _store_verdict(delivery, rules.Checked(problems, price=price, minutes=delivery.minutes))
+        return changed
+
+
+class _PriceCache:
+    """price_for once per (provider, component, date, form) of a month's deliveries."""
+
+    def __init__(self, municipality: Municipality):
+        self.municipality, self.prices = municipality, {}
+
+    def get(self, delivery: Delivery):
+        from providers.pricing import NoPrice, price_for
+
+        key = (delivery.provider_id, delivery.component_id, delivery.date, delivery.form)
+        if key not in self.prices:
+            try:
+                self.prices[key] = price_for(municipality=self.municipality, provider=delivery.provider,
+                                             component=delivery.component, on=delivery.date, form=delivery.form)
+            except (NoPrice, ValueError):
+                self.prices[key] = None
+        return self.prices[key]
+
+
+def _store_verdict(delivery: Delivery, result: rules.Checked) -> int:
+    """Keep the verdict and the price on the row (1 if anything changed); an accepted warning
+    stays accepted while the problems are word for word the same."""
+    problems = [p.as_dict() for p in result.problems]
+    status = result.status
+    if status == Status.WARNING and delivery.status == Status.ACCEPTED and problems == delivery.problems:
+        status = Status.ACCEPTED
+    price = result.price
+    new = {
+        "status": status,
+        "problems": problems,
+        "unit_price": price.amount if price else None,
+        "amount": result.amount,
+        "contract": price.contract if price else None,
+    }
+    if not any(getattr(delivery, k) != v for k, v in new.items()):
+        return 0
+    for k, v in new.items():
+        setattr(delivery, k, v)
+    delivery.save(update_fields=list(new))
+    return 1
+
+
+def _recheck(qs) -> int:
+    """Check the deliveries of ``qs`` again one by one (a few rows: a plan line's month) and
+    store the verdict and the price."""
+    changed = 0
+    for delivery in qs.select_related("case", "component", "provider", "specialist", "municipality"):
+        changed += _store_verdict(delivery, rules.check(rules.draft_of(delivery)))
     return changed
+
+
+# --- Prices always current
+
+
+@dataclass(frozen=True)
+class Repriced:
+    """What a price change did to recorded deliveries: how many got a new amount, the total
+    change, and the closed months it did not touch (corrected by adjustments, never re-priced)."""
+
+    count: int
+    change: Decimal
+    closed_months: tuple[dt.date, ...] = ()
+
+
+def reprice_deliveries(
+    *, municipality_id: int, provider_id: int, component_id: int | None, start: dt.date, end: dt.date | None
+) -> Repriced:
+    """Give the recorded deliveries of open months dated ``start``..``end`` the price now valid
+    on their date (rules.check prices them), in the caller's transaction. Closed months keep
+    theirs: the invoice they went out with stands, and a correction is an adjustment later."""
+    qs = Delivery.objects.filter(municipality_id=municipality_id, provider_id=provider_id, date__gte=start)
+    if end is not None:
+        qs = qs.filter(date__lte=end)
+    if component_id is not None:
+        qs = qs.filter(component_id=component_id)
+    months = sorted({month_start(day) for day in qs.values_list("date", flat=True).distinct()})
+    closed = set(BillingMonth.objects.filter(
+        municipality_id=municipality_id, month__in=months, state__in=LOCKED_STATES
+    ).values_list("month", flat=True))
+    open_months = [m for m in months if m not in closed]
+    if not open_months:
+        return Repriced(0, ZERO, tuple(sorted(closed)))
+    with database_rules(), transaction.atomic():
+        hold_months_for_share(municipality_id, open_months)
+        rows = qs.filter(_in_months(open_months))
+        before = dict(rows.values_list("pk", "amount"))
+        _recheck(rows)
+        after = dict(rows.values_list("pk", "amount"))
+    changed = [pk for pk in before if before[pk] != after.get(pk)]
+    change = sum(((after[pk] or ZERO) - (before[pk] or ZERO) for pk in changed), ZERO)
+    return Repriced(len(changed), change, tuple(sorted(closed)))
+
+
+def _in_months(months: list[dt.date]) -> Q:
+    condition = Q(pk__in=[])
+    for month in months:
+        condition |= Q(date__gte=month, date__lte=month_end(month))
+    return condition
+
+
+def on_prices_changed(sender, *, municipality_id, provider_id, component_id, start, end, **kwargs) -> Repriced:
+    """Receiver of :data:`providers.signals.prices_changed`."""
+    return reprice_deliveries(
+        municipality_id=municipality_id, provider_id=provider_id, component_id=component_id, start=start, end=end
+    )
 
 
 # --- Funding agreement and the case-management fee
@@ -302,7 +472,7 @@ def invoice_preview(*, municipality: Municipality, month: dt.date) -> dict:
 #: The invoice's figures in one statement over one scan of the month: the per-person report is
 #: written, and the component totals come back (with the number of persons).
 CLOSE_SQL = f"""
-WITH t AS MATERIALIZED ({validation.MONTH_TOTALS_SQL}),
+WITH t AS MATERIALIZED ({rules.MONTH_TOTALS_SQL}),
 persons AS (
     INSERT INTO billing_invoicepersonline (invoice_id, case_id, hours, sessions, amount)
     SELECT %(invoice)s, case_id, round(minutes / 60.0, 4), sessions, amount
@@ -330,7 +500,7 @@ def _lock_open_month(municipality: Municipality, month: dt.date) -> BillingMonth
 
 def _fee_or_refusals(municipality: Municipality, month: dt.date) -> tuple[FundingAgreement, Fee]:
     """The agreement and the fee, or every reason the month cannot be closed, all at once."""
-    reasons = validation.month_blockers(municipality, month)
+    reasons = rules.month_blockers(municipality, month)
     agreement = fee = None
     try:
         agreement = _agreement_in_force(municipality, month)
@@ -356,7 +526,7 @@ def _component_lines(invoice: Invoice, municipality: Municipality, month: dt.dat
     from components.models import Component
 
     with connection.cursor() as cursor:
-        cursor.execute(CLOSE_SQL, {**validation.month_params(municipality, month), "invoice": invoice.pk})
+        cursor.execute(CLOSE_SQL, {**rules.month_params(municipality, month), "invoice": invoice.pk})
         rows = [row[:4] for row in cursor.fetchall()]
     components = Component.objects.in_bulk([row[0] for row in rows])
     rows.sort(key=lambda r: (components[r[0]].order, components[r[0]].code))
@@ -493,9 +663,9 @@ def correct_after_acceptance(*, delivery: Delivery, new_minutes: int, reason: st
     if state != MonthState.ACCEPTED:
         raise BillingError(_("Only deliveries of a month SKA has accepted are corrected with an adjustment."))
     current = (delivery.amount or ZERO) + (delivery.adjustments.aggregate(s=Sum("amount"))["s"] or ZERO)
-    corrected = line_amount(delivery.unit_price, hours_from_minutes(new_minutes))
+    corrected = minutes_amount(delivery.unit_price, new_minutes)
     target = next_month(original_month)
-    while validation.is_locked(delivery.municipality_id, target):
+    while rules.is_locked(delivery.municipality_id, target):
         target = next_month(target)
     with database_rules(), transaction.atomic():
         adjustment = Adjustment(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -20,11 +22,12 @@ from django.views.decorators.http import require_POST
 from accounts.models import KOV_ROLES, Role
 from accounts.permissions import get_visible_or_404, role_required
 from accounts.services import log_cases, log_people
+from cases.isikukood import normalise_isikukood
 from providers.models import Specialist
 from tugi.forms import month_param, week_param
 from tugi.workdays import add_months, month_start
 
-from . import dashboards, einvoice, imports, plans, selectors, services, validation
+from . import dashboards, einvoice, imports, plans, rules, selectors, services
 from .forms import (
     AcceptForm,
     CorrectionForm,
@@ -34,8 +37,9 @@ from .forms import (
     ImportForm,
     InterimEvaluationForm,
     ReviewForm,
+    WeekGridForm,
 )
-from .models import Delivery, FundingAgreement, InterimEvaluation, Invoice
+from .models import Delivery, FundingAgreement, ImportJob, InterimEvaluation, Invoice
 
 ENTRY_ROLES = (*KOV_ROLES, Role.PROVIDER)
 
@@ -49,75 +53,39 @@ def _last_month() -> dt.date:
 
 @role_required(Role.PROVIDER)
 def my_attendance(request):
-    """The provider specialist's start page: a week grid of their persons' plan lines."""
-    today = timezone.localdate()
-    monday = week_param(request.GET.get("week") or request.POST.get("week"), default=today)
+    """The provider specialist's start page: a week grid of their persons' plan lines, paged."""
+    monday = week_param(request.GET.get("week") or request.POST.get("week"), default=timezone.localdate())
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     specialist = Specialist.objects.filter(user=request.user).first()
-    lines = list(plans.provider_lines(provider_id=request.user.provider_id, start=days[0], end=days[-1]))
-    recorded = {}
-    for d in selectors.deliveries_for(request.user).filter(date__gte=days[0], date__lte=days[-1]):
-        key = (d.case_id, d.component_id, d.date)
-        recorded[key] = recorded.get(key, 0) + d.minutes
-    errors = {}
+    page = Paginator(
+        plans.provider_lines(provider_id=request.user.provider_id, start=days[0], end=days[-1]),
+        settings.GRID_LINES_PER_PAGE,
+    ).get_page(request.GET.get("page") or request.POST.get("page"))
+    form = WeekGridForm(request.POST or None, lines=page.object_list, days=days)
     if request.method == "POST" and specialist is None:
         messages.error(request, _("Nothing was saved: your account is not linked to a specialist."))
-    if request.method == "POST" and specialist is not None:
-        drafts, cells = [], []
-        for line in lines:
-            for day in days:
-                value = request.POST.get(f"c-{line.pk}-{day.isoformat()}", "").strip()
-                if not value:
-                    continue
-                try:
-                    minutes = int(value)
-                except ValueError:
-                    errors[(line.pk, day)] = _("Enter whole minutes.")
-                    continue
-                case = line.plan.case
-                drafts.append(
-                    validation.Draft(
-                        municipality=case.municipality, case=case, component=line.component,
-                        provider=request.user.provider, specialist=specialist, date=day,
-                        minutes=minutes, form=line.form,
-                    )
-                )
-                cells.append((line.pk, day))
-        if not errors and drafts:
-            try:
-                services.record_deliveries(drafts=drafts, by=request.user, source=Delivery.Source.GRID)
-            except services.BillingError as error:
-                for index, problems in error.rows:
-                    errors[cells[index]] = " ".join(p.message for p in problems)
-                if not error.rows:
-                    messages.error(request, error.message)
-            else:
-                messages.success(
-                    request,
-                    ngettext("%(n)s session recorded.", "%(n)s sessions recorded.", len(drafts)) % {"n": len(drafts)},
-                )
-                return redirect(f"{reverse('billing:my_attendance')}?week={monday.isoformat()}")
-        if errors:
-            messages.error(request, _("Nothing was saved: correct the marked cells."))
-    rows = []
-    for line in lines:
-        cells_of_row = []
-        for day in days:
-            name = f"c-{line.pk}-{day.isoformat()}"
-            in_force = line.valid_from <= day and (line.valid_to is None or day <= line.valid_to)
-            cells_of_row.append({
-                "name": name, "day": day, "in_force": in_force,
-                "recorded": recorded.get((line.plan.case_id, line.component_id, day), 0),
-                "value": request.POST.get(name, "") if errors else "",
-                "error": errors.get((line.pk, day)),
-            })
-        rows.append({"line": line, "cells": cells_of_row})
-    log_cases(request=request, cases=[line.plan.case for line in lines])
-    context = {
-        "days": days, "rows": rows, "specialist": specialist, "week": monday,
+    elif request.method == "POST" and form.is_valid():
+        names, drafts = form.drafts(provider=request.user.provider, specialist=specialist)
+        try:
+            services.record_deliveries(drafts=drafts, by=request.user, source=Delivery.Source.GRID)
+        except services.BillingError as error:
+            for index, problems in error.rows:
+                form.add_error(names[index], " ".join(p.message for p in problems))
+            if not error.rows:
+                messages.error(request, error.message)
+        else:
+            messages.success(
+                request, ngettext("%(n)s session recorded.", "%(n)s sessions recorded.", len(drafts)) % {"n": len(drafts)}
+            )
+            return redirect(f"{reverse('billing:my_attendance')}?week={monday.isoformat()}&page={page.number}")
+    if form.errors:
+        messages.error(request, _("Nothing was saved: correct the marked cells."))
+    log_cases(request=request, cases=[line.plan.case for line in page])
+    return render(request, "billing/my_attendance.html", {
+        "days": days, "rows": form.rows(selectors.minutes_recorded(request.user, days[0], days[-1])),
+        "specialist": specialist, "week": monday, "page": page, "week_query": f"week={monday.isoformat()}",
         "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
-    }
-    return render(request, "billing/my_attendance.html", context)
+    })
 
 
 @role_required(*ENTRY_ROLES)
@@ -126,7 +94,8 @@ def delivery_list(request):
     qs = selectors.deliveries_for(request.user).filter(date__gte=month, date__lt=add_months(month, 1))
     search = request.GET.get("q", "").strip()
     if search:
-        qs = qs.filter(Q(case__person__last_name__icontains=search) | Q(case__person__isikukood__startswith=search))
+        code = normalise_isikukood(search)
+        qs = qs.filter(Q(case__person__last_name__icontains=search) | Q(case__person__isikukood__startswith=code))
     page = Paginator(qs.order_by("-date", "-pk"), 50).get_page(request.GET.get("page"))
     log_cases(request=request, cases=[d.case for d in page])
     return render(request, "billing/delivery_list.html", {
@@ -147,7 +116,7 @@ def delivery_add(request):
         people = [data["case"], *[c for c in data["participants"] if c != data["case"]]]
         session = uuid.uuid4()
         drafts = [
-            validation.Draft(
+            rules.Draft(
                 municipality=case.municipality, case=case, component=data["component"], provider=data["provider"],
                 specialist=data["specialist"], date=data["date"], start_time=data["start_time"],
                 minutes=data["minutes"], form=data["form"], recipient_name=data["recipient_name"],
@@ -212,6 +181,28 @@ def delivery_delete(request, pk):
     return render(request, "billing/confirm_delete.html", {"delivery": delivery})
 
 
+@require_POST
+@role_required(Role.COORDINATOR)
+def warnings_accept(request):
+    """Accept the ticked warnings of the month-end page with one reason."""
+    month = month_param(request.POST.get("month"), default=_last_month())
+    chosen = list(selectors.deliveries_for(request.user).filter(pk__in=request.POST.getlist("delivery")[:500]))
+    form = AcceptForm(request.POST)
+    if not chosen:
+        messages.error(request, _("Tick the warnings to accept."))
+    elif not form.is_valid():
+        messages.error(request, _("Give the reason for accepting the warning."))
+    else:
+        try:
+            count = services.accept_warnings(deliveries=chosen, reason=form.cleaned_data["reason"], by=request.user)
+        except services.BillingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, ngettext("%(n)s warning accepted.", "%(n)s warnings accepted.", count)
+                             % {"n": count})
+    return _back_to_month(month)
+
+
 @role_required(Role.COORDINATOR)
 def warning_accept(request, pk):
     delivery = _delivery(request, pk)
@@ -250,27 +241,74 @@ def delivery_correct(request, pk):
 
 @role_required(Role.COORDINATOR, Role.PROVIDER)
 def import_attendance(request):
+    """Small files are imported in the request; larger ones by a background job."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     refused = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, kov = form.cleaned_data["file"], form.cleaned_data["municipality"]
         try:
-            result = imports.import_attendance(
-                content=upload.read(), filename=upload.name, municipality=form.cleaned_data["municipality"],
-                by=request.user, only_provider=request.user.provider if request.user.provider_id else None,
-            )
+            imports.check_size(upload.size)
+            if imports.runs_in_background(upload.size):
+                job = imports.queue_import(content=upload.read(), filename=upload.name, municipality=kov,
+                                           by=request.user)
+                return redirect("billing:import_job", pk=job.pk)
+            result = imports.import_attendance(content=upload.read(), filename=upload.name, municipality=kov,
+                                               by=request.user)
         except imports.ImportRefused as error:
             refused = error.lines
+        except services.BillingError as error:
+            refused = [(0, m) for m in error.messages]
         else:
-            imported = ngettext(
-                "%(n)s session imported.", "%(n)s sessions imported.", result.created
-            ) % {"n": result.created}
-            skipped = ngettext(
-                "%(n)s was already recorded.", "%(n)s were already recorded.", result.skipped
-            ) % {"n": result.skipped}
-            messages.success(request, f"{imported} {skipped}")
-            return redirect("billing:delivery_list")
-    return render(request, "billing/import.html", {"form": form, "refused": refused, "columns": imports.COLUMNS})
+            return _imported(request, created=result.created, already=result.already, month=result.month)
+    return render(request, "billing/import.html", {
+        "form": form, "refused": refused, "columns": imports.COLUMNS, "optional": "; ".join(imports.OPTIONAL_COLUMNS),
+        "max_size": imports.file_size(imports.max_bytes()), "max_rows": number_format(imports.max_rows(), 0, force_grouping=True),
+        "background_size": imports.file_size(settings.IMPORT_BACKGROUND_BYTES),
+    })
+
+
+#: How many "already recorded" lines the result message names.
+ALREADY_SHOWN = 20
+
+
+def _imported(request, *, created: int, already: list, month: dt.date | None):
+    """The import's result on the imported month's list of sessions."""
+    messages.success(request, ngettext(
+        "%(n)s session imported.", "%(n)s sessions imported.", created
+    ) % {"n": created})
+    if already:
+        lines = ", ".join(str(line) for line, _message in already[:ALREADY_SHOWN])
+        if len(already) > ALREADY_SHOWN:
+            lines += " …"
+        messages.info(request, ngettext(
+            "%(n)s line was already recorded and was not added again (line %(lines)s). A session that "
+            "really took place twice needs its start time (column algusaeg).",
+            "%(n)s lines were already recorded and were not added again (lines %(lines)s). A session that "
+            "really took place twice needs its start time (column algusaeg).",
+            len(already),
+        ) % {"n": len(already), "lines": lines})
+    target = reverse("billing:delivery_list")
+    if month:
+        target += f"?month={month:%Y-%m}"
+    return redirect(target)
+
+
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def import_job(request, pk):
+    """A background import: its progress (polled by htmx), then the month's result."""
+    job = get_visible_or_404(imports.import_jobs_for(request.user), pk=pk)
+    if job.status == ImportJob.Status.DONE:
+        months = job.result.get("months") or []
+        response = _imported(request, created=job.result.get("created", 0),
+                             already=job.result.get("already", []),
+                             month=dt.date.fromisoformat(months[0]) if months else None)
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": response.url})
+        return response
+    context = {"job": job, "refused": job.result.get("lines") if job.status == ImportJob.Status.REFUSED else None}
+    if request.htmx:
+        return render(request, "billing/_import_job.html", context)
+    return render(request, "billing/import_job.html", context)
 
 
 @role_required(Role.COORDINATOR, Role.PROVIDER)
@@ -311,7 +349,7 @@ def month_end(request):
         "can_reopen": bool(state and state.may_reopen),
         "closable_from": closable_from,
         "has_ended": today >= closable_from,
-        "blockers": validation.month_blockers(kov, month),
+        "blockers": rules.month_blockers(kov, month),
         "problems": problems,
         "by_component": selectors.totals_by_component(kov, month),
         "by_provider": selectors.totals_by_provider(kov, month),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from tugi.forms import Form, ModelForm
 
+from .isikukood import normalise_isikukood
 from .models import (
     CASE_DETAILS_ORDER,
     FORM_A_DETAILS,
@@ -50,7 +51,7 @@ class PersonForm(ModelForm):
         )
 
     def clean_isikukood(self):
-        return self.cleaned_data.get("isikukood") or None
+        return normalise_isikukood(self.cleaned_data.get("isikukood")) or None
 
     def clean(self):
         # The missing reason is the model's rule (Person.clean), reported once from there.

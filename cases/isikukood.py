@@ -4,11 +4,30 @@ Checksums come from python-stdnum; nothing here re-implements them."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.ee import ik
+
+
+def normalise_isikukood(value) -> str:
+    """The code as ASCII digits: look-alike digits (full-width ０-９, Arabic-Indic, ...) become
+    0-9 and spaces or invisible formatting characters are dropped; anything else is kept, so
+    that validation still refuses it. Every lookup and every save goes through this."""
+    if value is None:
+        return ""
+    out = []
+    for char in str(value):
+        digit = unicodedata.decimal(char, None)
+        if digit is not None:
+            out.append(str(digit))
+        elif char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def validate_isikukood(value: str) -> None:

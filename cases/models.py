@@ -17,7 +17,7 @@ from stdnum.exceptions import ValidationError as InvalidCode
 
 from accounts.models import Municipality
 
-from .isikukood import birth_date_of, sex_of, validate_isikukood
+from .isikukood import birth_date_of, normalise_isikukood, sex_of, validate_isikukood
 
 
 class RetirementAge(models.Model):
@@ -188,6 +188,11 @@ class Person(models.Model):
                     "Enter the personal identification code or the reason the person has none."
                 ),
             ),
+            models.CheckConstraint(
+                name="person_code_is_11_ascii_digits",
+                condition=Q(isikukood__isnull=True) | Q(isikukood__regex=r"^[0-9]{11}$"),
+                violation_error_message=_("The personal identification code has exactly 11 digits."),
+            ),
         ]
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name"),
@@ -212,8 +217,7 @@ class Person(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.isikukood == "":
-            self.isikukood = None
+        self.isikukood = normalise_isikukood(self.isikukood) or None
         if self.isikukood:
             try:
                 self.birth_date = birth_date_of(self.isikukood)
@@ -327,6 +331,25 @@ class ClosureReason(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", _("did not enter: not eligible")
     UNREACHABLE = "unreachable", _("did not enter: could not be reached")
     OTHER = "other", _("did not enter: other reason")
+
+
+def participating_q(start: date, end: date, *, prefix: str = "") -> Q:
+    """The condition "the person participates on at least one day of start..end" (entered on or
+    before ``end``, not exited before ``start``), for filters and aggregates; ``prefix`` is the
+    path to the case (e.g. ``"case__"``). :meth:`Case.participates_on` says it for one day."""
+    return (
+        Q(**{f"{prefix}entry_date__isnull": False, f"{prefix}entry_date__lte": end})
+        & (Q(**{f"{prefix}exit_date__isnull": True}) | Q(**{f"{prefix}exit_date__gte": start}))
+    )
+
+
+class CaseQuerySet(models.QuerySet):
+    def participating_between(self, start: date, end: date) -> CaseQuerySet:
+        """Cases whose person participates on at least one day of ``start``..``end``."""
+        return self.filter(participating_q(start, end))
+
+    def participating_on(self, day: date) -> CaseQuerySet:
+        return self.participating_between(day, day)
 
 
 class Case(models.Model):
@@ -474,6 +497,8 @@ class Case(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case file")
         verbose_name_plural = _("case files")
@@ -582,6 +607,13 @@ class Case(models.Model):
     def has_entered(self) -> bool:
         """A participant: entered the programme (and may have exited since)."""
         return self.entry_date is not None
+
+    def participates_on(self, day: date) -> bool:
+        """The person participates from the entry date to the exit date, both included (the one
+        home of this rule; :meth:`CaseQuerySet.participating_between` says it in SQL)."""
+        return bool(
+            self.entry_date and self.entry_date <= day and (self.exit_date is None or day <= self.exit_date)
+        )
 
 
 class Noticing(models.Model):

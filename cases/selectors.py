@@ -6,6 +6,7 @@ from django.db.models import Min, Q, QuerySet
 
 from accounts.permissions import CASE_ROLES, get_visible_or_404, scope
 
+from .isikukood import normalise_isikukood
 from .models import ENDED_STATES, Case, NetworkMeeting, Person
 
 
@@ -36,8 +37,9 @@ def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
     text = text.strip()
     if not text:
         return qs
-    if text.isdigit():
-        return qs.filter(person__isikukood__startswith=text)
+    code = normalise_isikukood(text)
+    if code.isascii() and code.isdigit():
+        return qs.filter(person__isikukood__startswith=code)
     for word in text.split():
         qs = qs.filter(Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word))
     return qs

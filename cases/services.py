@@ -17,6 +17,7 @@ from accounts.models import Municipality, User
 from tugi.errors import DomainError, validated_save
 
 from . import eligibility
+from .isikukood import normalise_isikukood
 from .models import (
     ENDED_STATES,
     FORM_A_DETAILS,
@@ -104,6 +105,7 @@ def _person_to_notice(person: Person, municipality: Municipality) -> Person:
     """The person the new case is for: the one already on record with the same isikukood
     (its identity kept as it is) or ``person`` itself, locked against a second noticing at
     the same time. Refused while the person has an open case file."""
+    person.isikukood = normalise_isikukood(person.isikukood) or None
     if person.pk is None and person.isikukood:
         person = (
             Person.objects.select_for_update().filter(isikukood=person.isikukood).first() or person

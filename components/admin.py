@@ -8,7 +8,7 @@ from .models import Component
 class ComponentAdmin(SimpleHistoryAdmin):
     """Administrators add components or retire one (set “retired on”); codes are never reused."""
 
-    list_display = ("code", "name", "domain", "form", "unit", "retired_on")
+    list_display = ("code", "name", "domain", "form", "retired_on")
     list_filter = ("domain", "form", "retired_on")
     search_fields = ("code", "name")
 

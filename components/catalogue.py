@@ -251,7 +251,6 @@ def load(component_model) -> None:
                 "name": name,
                 "form": form,
                 "description": description,
-                "unit": "hour",
                 "is_base_support": domain == "base_support",
                 "order": order,
             },

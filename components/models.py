@@ -31,19 +31,16 @@ class Form(models.TextChoices):
     BOTH = "IG", _("individual and group")
 
 
-class Unit(models.TextChoices):
-    HOUR = "hour", _("hour")
-    DAY = "day", _("day")
-    TIME = "time", _("time")
-
-
 class ComponentQuerySet(models.QuerySet):
     def in_use_on(self, on: date) -> "ComponentQuerySet":
         return self.filter(models.Q(retired_on__isnull=True) | models.Q(retired_on__gt=on))
 
 
 class Component(models.Model):
-    """A service component (*teenuskomponent*) a plan may include and a provider may deliver."""
+    """A service component (*teenuskomponent*) a plan may include and a provider may deliver.
+
+    Every component is priced per hour (a price is € per hour; a session costs price × minutes /
+    60): there is no unit to choose, since billing would have no other way to count it."""
 
     code = models.CharField(
         _("code"),
@@ -58,7 +55,6 @@ class Component(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     form = models.CharField(_("form"), max_length=2, choices=Form.choices)
-    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.HOUR)
     is_base_support = models.BooleanField(
         _("base support"),
         default=False,

@@ -263,6 +263,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Attendance import: caps (said on the import page), and the size above which a file is
+# imported by a background job with a progress bar instead of in the request.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=100_000)
+# --- The provider's week grid: plan lines per page (700 lines on one page made 2 MB of HTML).
+GRID_LINES_PER_PAGE = env.int("GRID_LINES_PER_PAGE", default=40)
+
 # --- Celery: through Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -13,6 +13,7 @@ from components.models import Component
 from tugi.errors import DomainError
 
 from .models import Contract, ContractPrice, Provider, Qualification, Specialist
+from .signals import prices_changed
 
 
 class ProviderError(DomainError):
@@ -109,7 +110,12 @@ def update_contract(
         raise ProviderError(
             _("Some prices lie outside the new contract period; change them first.")
         )
-    return _save(contract)
+    before = Contract.objects.get(pk=contract.pk)
+    contract = _save(contract)
+    contract.repriced = _prices_changed(
+        contract, component_id=None, start=min(before.start, start), end=max(before.end, end)
+    )
+    return contract
 
 
 @transaction.atomic
@@ -133,7 +139,9 @@ def add_price(
         unit_price_individual=unit_price_individual,
         unit_price_group=unit_price_group,
     )
-    return _save(price)
+    price = _save(price)
+    price.repriced = _prices_changed(contract, component_id=component.pk, start=valid_from, end=valid_to)
+    return price
 
 
 @transaction.atomic
@@ -171,4 +179,16 @@ def change_price_from(
         unit_price_individual=unit_price_individual,
         unit_price_group=unit_price_group,
     )
-    return _save(new)
+    new = _save(new)
+    new.repriced = _prices_changed(price.contract, component_id=price.component_id, start=from_date, end=old_end)
+    return new
+
+
+def _prices_changed(contract: Contract, *, component_id: int | None, start: date, end: date | None) -> list:
+    """Tell billing (it re-prices the recorded deliveries of open months in this transaction);
+    returns its answers (``billing.services.Repriced``) for the page to show."""
+    responses = prices_changed.send(
+        sender=Contract, municipality_id=contract.municipality_id, provider_id=contract.provider_id,
+        component_id=component_id, start=start, end=end,
+    )
+    return [answer for _receiver, answer in responses if answer is not None]

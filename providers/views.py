@@ -9,9 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role
 from accounts.permissions import can_edit_provider, get_visible_or_404, role_required
+from accounts.templatetags.tugi import money
 
 from . import selectors, services
 from .export import register_workbook
@@ -19,6 +21,23 @@ from .filters import ProviderRegisterFilter
 from .forms import ChangePriceForm, ContractForm, PriceForm, ProviderForm, SpecialistForm
 from .models import ContractPrice, Provider
 from .services import ProviderError
+
+
+def _say_repriced(request, saved) -> None:
+    """What the price change did to recorded sessions (billing answers the prices_changed signal)."""
+    for answer in getattr(saved, "repriced", []):
+        if answer.count:
+            messages.info(request, ngettext(
+                "%(n)s recorded session got the price now valid on its date; the amounts changed by %(amount)s in all.",
+                "%(n)s recorded sessions got the price now valid on their date; the amounts changed by %(amount)s "
+                "in all.",
+                answer.count,
+            ) % {"n": answer.count, "amount": money(answer.change)})
+        if answer.closed_months:
+            messages.warning(request, _(
+                "Closed months keep the prices they were invoiced with (%(months)s); correct them with "
+                "adjustments in an open month."
+            ) % {"months": ", ".join(f"{m:%m.%Y}" for m in answer.closed_months)})
 
 PAGE_SIZE = 25
 
@@ -167,11 +186,12 @@ def contract_edit(request, pk):
     form = ContractForm(request.POST or None, instance=contract)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_contract(contract=contract, **form.cleaned_data)
+            saved = services.update_contract(contract=contract, **form.cleaned_data)
         except ProviderError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Contract saved."))
+            _say_repriced(request, saved)
             return redirect("providers:contract_detail", pk=contract.pk)
     return render(
         request,
@@ -192,11 +212,12 @@ def price_add(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_price(contract=contract, **form.cleaned_data)
+            saved = services.add_price(contract=contract, **form.cleaned_data)
         except ProviderError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Price added."))
+            _say_repriced(request, saved)
             return redirect("providers:contract_detail", pk=contract.pk)
     return render(
         request,
@@ -221,11 +242,12 @@ def price_change(request, pk):
     form = ChangePriceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_price_from(price=price, **form.cleaned_data)
+            saved = services.change_price_from(price=price, **form.cleaned_data)
         except ProviderError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Price changed."))
+            _say_repriced(request, saved)
             return redirect("providers:contract_detail", pk=price.contract_id)
     return render(
         request,

@@ -94,13 +94,9 @@ def hours(minutes: int) -> Decimal:
 def participating_cases(municipality, month: date, *, including_past=False) -> QuerySet[Case]:
     """Case files of ``municipality`` that took part in the service during ``month`` (with
     ``including_past``, also those that left before it)."""
-    cases = Case.objects.filter(
-        municipality=municipality,
-        entry_date__isnull=False,
-        entry_date__lte=workdays.month_end(month),
-    )
-    if not including_past:
-        cases = cases.filter(Q(exit_date__isnull=True) | Q(exit_date__gte=month))
+    first = workdays.month_start(month)
+    start = date.min if including_past else first
+    cases = Case.objects.filter(municipality=municipality).participating_between(start, workdays.month_end(month))
     return cases.select_related("person").order_by("person__last_name", "person__first_name", "pk")
 
 

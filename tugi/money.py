@@ -22,3 +22,10 @@ def hours_from_minutes(minutes: int) -> Decimal:
 def line_amount(unit_price: Decimal, quantity: Decimal) -> Decimal:
     """One delivery line: unit price × quantity, rounded once, per line."""
     return round_cents(Decimal(unit_price) * Decimal(quantity))
+
+
+def minutes_amount(unit_price: Decimal, minutes: int) -> Decimal:
+    """A session's amount: the hourly price × minutes / 60, rounded half-up once. Multiplied
+    before dividing, so that an exact half cent (0,03 €/h × 50 min = 0,025 €) is not lost to a
+    repeating fraction of an hour; PostgreSQL's ``round(price * minutes / 60, 2)`` agrees."""
+    return round_cents(Decimal(unit_price) * minutes / MINUTES_PER_HOUR)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import Avg, Q
+from django.db.models import Avg
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -209,7 +209,6 @@ def star_rows(municipality, month, domains) -> Iterator[list]:
         AssessmentAnswer,
         AssessmentStatus,
         PlanLine,
-        PlanStatus,
     )
     from assessments.selectors import line_monthly_cost
 
@@ -232,14 +231,7 @@ def star_rows(municipality, month, domains) -> Iterator[list]:
             levels[answer["assessment_id"]][answer["item__code"]] = answer["level__value"]
         lines = defaultdict(list)
         for line in (
-            PlanLine.objects.filter(
-                plan__case__in=ids,
-                plan__status=PlanStatus.AGREED,
-                plan__valid_from__lte=last,
-                valid_from__lte=last,
-            )
-            .filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=first))
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+            PlanLine.objects.filter(plan__case__in=ids).in_force_between(first, last)
             .select_related("component", "provider", "plan")
             .order_by("component__order", "component__code", "valid_from", "pk")
         ):

@@ -56,6 +56,17 @@ def evaluation(world):
     return {"pk": found.pk}
 
 
+def import_job(world):
+    """A background import sent by KOV A's coordinator, still waiting: only they may follow it."""
+    from billing.models import ImportJob
+
+    coordinator = world.users["coordinator_a"]
+    job = ImportJob.objects.filter(requested_by=coordinator).first() or ImportJob.objects.create(
+        municipality=world.kov_a, requested_by=coordinator, filename="osalemine.csv", size=1, content=b"x",
+    )
+    return {"pk": job.pk}
+
+
 def month(world):
     _world(world)
     return {"month": "2026-04"}
@@ -129,8 +140,10 @@ ROUTES = [
     Route("billing:delivery_add", roles=ENTRY, method="post", data=session_form, ok=302,
           expect={**OTHER_PROVIDERS_REFUSED, "case_manager_b": 200, "coordinator_b": 200}),
     Route("billing:import_template", roles=IMPORTERS, kwargs=lambda w: {"fmt": "xlsx"}),
+    Route("billing:import_job", roles=IMPORTERS, kwargs=import_job, scoped=True, expect={"provider_user": 404}),
     Route("billing:month_close", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:month_recheck", roles=COORDINATOR, method="post", data=month, ok=302),
+    Route("billing:warnings_accept", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:month_reopen", roles=COORDINATOR, method="post", data=month, ok=302),
     Route("billing:invoice_list", roles=INVOICE_READERS),
     Route("billing:invoice_detail", roles=INVOICE_READERS, kwargs=invoice, scoped=True),

@@ -8,7 +8,7 @@ import factory
 
 from assessments.models import Plan, PlanLine, PlanStatus
 from billing.models import FundingAgreement, InterimEvaluation
-from billing.validation import Draft
+from billing.rules import Draft
 from tests.cases.factories import EnteredCaseFactory
 from tests.providers.factories import (
     ContractFactory,

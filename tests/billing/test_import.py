@@ -76,12 +76,16 @@ def test_every_bad_row_is_listed_with_its_line_number_and_reason(world, coordina
         imports.import_attendance(content=content, filename="a.csv", municipality=world.kov, by=coordinator_a)
     reasons = dict(refused.value.lines)
     assert sorted(reasons) == [2, 3, 4, 5, 6, 8]
-    assert "dd.mm.yyyy" in reasons[2]
+    assert "31.02.2026 is not a day of the calendar" in reasons[2]
     assert "minutes" in reasons[3]
-    assert "I or G" in reasons[4]
+    assert "I (individual) or G" in reasons[4]
     assert "Keegi Teine" in reasons[5]
     assert "participant" in reasons[6]
     assert "line 7" in reasons[8]
+    assert refused.value.codes == {
+        2: ["date_impossible"], 3: ["minutes_invalid"], 4: ["form_invalid"], 5: ["specialist_unknown"],
+        6: ["not_participant"], 8: ["duplicate_in_file"],
+    }
 
 
 def test_a_file_without_the_right_header_is_refused(world, coordinator_a):
@@ -108,7 +112,7 @@ def test_comma_separated_and_xlsx_files_are_read_the_same(world, coordinator_a):
 
 def test_the_templates_have_exactly_the_header_names():
     assert imports.template_csv().decode("utf-8-sig").splitlines()[0] == HEADER
-    parsed = imports.read_rows(imports.template_xlsx(), "t.xlsx")
+    parsed = list(imports.read_rows(imports.template_xlsx(), "t.xlsx"))
     assert list(parsed[0][1]) == imports.COLUMNS
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from billing import services
 from billing.models import Delivery
-from billing.validation import reasons_from
+from billing.rules import reasons_from
 from tests.billing.factories import InterimEvaluationFactory, build_world
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def accepted_april(world, coordinator_a, ska_user):
         ("%(n)s session recorded.", "%(n)s sessions recorded.", 1, "Sisestatud 1 kord."),
         ("%(n)s session recorded.", "%(n)s sessions recorded.", 5, "Sisestatud 5 korda."),
         ("%(n)s session imported.", "%(n)s sessions imported.", 1, "Imporditud 1 kord."),
-        ("%(n)s was already recorded.", "%(n)s were already recorded.", 0, "0 korda oli juba sisestatud."),
+        ("%(n)s session imported.", "%(n)s sessions imported.", 0, "Imporditud 0 korda."),
         ("%(n)s participant", "%(n)s participants", 1, "1 osaleja"),
         ("%(n)s participant", "%(n)s participants", 18, "18 osalejat"),
         ("%(n)s planned place", "%(n)s planned places", 20, "20 planeeritud kohta"),

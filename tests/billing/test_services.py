@@ -119,7 +119,8 @@ def test_a_component_not_on_the_plan_is_a_warning_the_coordinator_accepts_with_a
 
 
 def test_hours_beyond_the_plans_monthly_quantity_are_flagged(world, coordinator_a):
-    record(world, coordinator_a, minutes=540, date=date(2026, 4, 6))
+    record(world, coordinator_a, minutes=300, date=date(2026, 4, 6))
+    record(world, coordinator_a, minutes=240, date=date(2026, 4, 8))
     over = record(world, coordinator_a, minutes=90, date=date(2026, 4, 7))
     assert over.status == Status.WARNING
     assert over.problems[0]["code"] == "beyond_plan"

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -38,14 +39,44 @@ def test_the_week_grid_lists_the_providers_plan_lines_and_records_a_week(client,
 
 
 def test_one_bad_cell_of_the_week_grid_saves_nothing(client, world, provider_user):
-    type(world.case).objects.filter(pk=world.case.pk).update(exit_date=date(2026, 1, 13), state="exited")
     client.force_login(provider_user)
     line = world.case.plans.first().lines.get(component__code="L23")
-    data = {"week": "2026-01-12", f"c-{line.pk}-2026-01-12": "60", f"c-{line.pk}-2026-01-14": "30"}
+    data = {"week": "2026-01-12", f"c-{line.pk}-2026-01-12": "60", f"c-{line.pk}-2026-01-14": "-30"}
     response = client.post("/billing/attendance/", data)
     assert response.status_code == 200
-    assert "is-invalid" in response.content.decode()
+    page = response.content.decode()
+    assert "is-invalid" in page
+    assert "„-30“ ei ole täisarv minuteid vahemikus 1 kuni 480 (üks tööpäev)." in page
     assert not Delivery.objects.exists()
+
+
+def test_the_week_grid_offers_cells_only_where_the_person_participates_and_a_line_is_in_force(
+    client, world, provider_user
+):
+    plan = world.case.plans.first()
+    type(plan).objects.filter(pk=plan.pk).update(valid_to=date(2026, 4, 8))
+    type(world.other_case).objects.filter(pk=world.other_case.pk).update(exit_date=date(2026, 4, 7), state="exited")
+    line = plan.lines.get(component__code="L23")
+    other = world.other_case.plans.first().lines.get(component__code="L23")
+    client.force_login(provider_user)
+    page = client.get("/billing/attendance/?week=2026-04-06").content.decode()
+    assert f'name="c-{line.pk}-2026-04-08"' in page
+    assert f'name="c-{line.pk}-2026-04-09"' not in page
+    assert f'name="c-{other.pk}-2026-04-07"' in page
+    assert f'name="c-{other.pk}-2026-04-08"' not in page
+    response = client.post("/billing/attendance/", {"week": "2026-04-06", f"c-{line.pk}-2026-04-09": "60"})
+    assert response.status_code == 302
+    assert not Delivery.objects.exists()
+
+
+def test_the_week_grid_is_paged(client, world, provider_user, settings):
+    settings.GRID_LINES_PER_PAGE = 2
+    client.force_login(provider_user)
+    first = client.get("/billing/attendance/?week=2026-04-06").content.decode()
+    second = client.get("/billing/attendance/?week=2026-04-06&page=2").content.decode()
+    assert first.count('data-testid="grid-line"') == 2
+    assert second.count('data-testid="grid-line"') == 2
+    assert "page=2" in first
 
 
 def test_a_provider_sees_and_edits_only_its_own_deliveries(client, world, provider_user, coordinator_a):
@@ -211,7 +242,7 @@ def test_checking_again_finds_a_price_that_disappeared(world, coordinator_a):
     assert services.recheck_month(municipality=world.kov, month=date(2026, 4, 1)) == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.amount) == ("error", None)
-    from billing.validation import month_blockers
+    from billing.rules import month_blockers
 
     assert len(month_blockers(world.kov, date(2026, 4, 1))) == 2  # an error and no price
 
@@ -233,3 +264,15 @@ def test_the_month_end_page_warns_at_90_percent_of_a_contracts_maximum(client, w
     dashboard = response.context["dashboard"]
     assert dashboard["participants"] == 2 and dashboard["fill_rate"] == 20
     assert dashboard["usage"]["used"] == 5030
+
+
+def test_the_admin_records_no_sessions_past_the_rules(client, world, coordinator_a, admin_user):
+    """Sessions are added and changed only where the rule catalogue decides; the admin views them."""
+    delivery = services.record_deliveries(drafts=[world.draft()], by=coordinator_a)[0]
+    client.force_login(admin_user)
+    assert client.get("/admin/billing/delivery/add/").status_code == 403
+    response = client.post(f"/admin/billing/delivery/{delivery.pk}/change/", {"minutes": "600", "amount": "1"})
+    assert response.status_code == 403
+    assert client.get(f"/admin/billing/delivery/{delivery.pk}/change/").status_code == 200
+    delivery.refresh_from_db()
+    assert (delivery.minutes, delivery.amount) == (60, Decimal("30.00"))

@@ -55,18 +55,20 @@ def test_a_month_goes_from_attendance_to_skas_acceptance(page, kov_a, provider_u
             "isikukood;kuupaev;komponent;teenuseosutaja;minutid;vorm;spetsialist;saaja\n"
             f"{code};13.04.2026;L23;{reg};45;I;Pille Pakkuja;\n"
             f"{code};14.04.2026;L23;{reg};45;I;Pille Pakkuja;Ema Test\n"
-            f"{code};15.04.2026;B1;{reg};660;I;Pille Pakkuja;\n"
+            f"{code};15.04.2026;B1;{reg};330;I;Pille Pakkuja;\n"
+            f"{code};16.04.2026;B1;{reg};330;I;Pille Pakkuja;\n"
         ).encode()
         page.get_by_label("Osalemise fail").set_input_files(
             files=[{"name": "osalemine.csv", "mimeType": "text/csv", "buffer": sheet}]
         )
         page.get_by_role("button", name="Impordi").click()
-        expect(page.get_by_text("Imporditud 3 korda. 0 korda oli juba sisestatud.")).to_be_visible()
+        expect(page.get_by_text("Imporditud 4 korda.")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/billing/deliveries/\?month=2026-04$"))
 
         # 3. The validation report: 11 h of B1 is beyond the plan's 10 h; accept it with a reason.
         page.goto("/billing/month-end/?month=2026-04")
         expect(page.get_by_test_id("blockers")).to_contain_text("1 hoiatus on aktsepteerimata.")
-        expect(page.get_by_test_id("problems")).to_contain_text("rohkem kui tegevusplaani")
+        expect(page.get_by_test_id("problems")).to_contain_text("rohkem kui plaani")
         page.get_by_label("Aktsepteerimise põhjus").fill("Kriisiperiood, plaan muutub")
         page.get_by_role("button", name="Kinnita").click()
         expect(page.get_by_test_id("blockers-none")).to_be_visible()
@@ -105,8 +107,9 @@ def test_a_month_goes_from_attendance_to_skas_acceptance(page, kov_a, provider_u
         page.get_by_role("button", name="Ava kuu uuesti").click()
         expect(page.get_by_text("Kuu avati uuesti")).to_be_visible()
         page.goto("/billing/deliveries/?month=2026-04")
-        page.locator("tr", has_text="B1").get_by_role("link", name="Muuda").click()
-        page.get_by_label("Kestus (min)").fill("600")
+        # (a session lasts at most a working day: 11 h of B1 came as 2 × 330 min; 330 + 270 = 10 h)
+        page.locator("tr", has_text="16.04.2026").filter(has_text="B1").get_by_role("link", name="Muuda").click()
+        page.get_by_label("Kestus (min)").fill("270")
         page.get_by_role("button", name="Salvesta").click()
         expect(page.get_by_text("Kord salvestatud.")).to_be_visible()
         page.goto("/billing/month-end/?month=2026-04")

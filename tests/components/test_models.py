@@ -26,7 +26,6 @@ def test_components_carry_estonian_names_domains_forms_and_descriptions():
     assert l18.name.startswith("Töö- või rakendustegevuse toetamine")
     assert l18.domain == Domain.OCCUPATION
     assert l18.form == Form.GROUP
-    assert l18.unit == "hour"
     assert "kohandatud keskkonnas" in l18.description
     assert Component.objects.get(code="L05").name == "Intervallhoid"
     assert Component.objects.get(code="L11").form == Form.INDIVIDUAL
