@@ -66,18 +66,22 @@ def my_attendance(request):
         messages.error(request, _("Nothing was saved: your account is not linked to a specialist."))
     elif request.method == "POST" and form.is_valid():
         names, drafts = form.drafts(provider=request.user.provider, specialist=specialist)
-        try:
-            services.record_deliveries(drafts=drafts, by=request.user, source=Delivery.Source.GRID)
-        except services.BillingError as error:
-            for index, problems in error.rows:
-                form.add_error(names[index], " ".join(p.message for p in problems))
-            if not error.rows:
-                messages.error(request, error.message)
+        if not drafts:
+            messages.info(request, _("No minutes were entered: nothing was saved."))
         else:
-            messages.success(
-                request, ngettext("%(n)s session recorded.", "%(n)s sessions recorded.", len(drafts)) % {"n": len(drafts)}
-            )
-            return redirect(f"{reverse('billing:my_attendance')}?week={monday.isoformat()}&page={page.number}")
+            try:
+                services.record_deliveries(drafts=drafts, by=request.user, source=Delivery.Source.GRID)
+            except services.BillingError as error:
+                for index, problems in error.rows:
+                    form.add_error(names[index], " ".join(p.message for p in problems))
+                if not error.rows:
+                    messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(n)s session recorded.", "%(n)s sessions recorded.", len(drafts)) % {"n": len(drafts)},
+                )
+                return redirect(f"{reverse('billing:my_attendance')}?week={monday.isoformat()}&page={page.number}")
     if form.errors:
         messages.error(request, _("Nothing was saved: correct the marked cells."))
     log_cases(request=request, cases=[line.plan.case for line in page])

@@ -11,7 +11,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     name = factory.Sequence(lambda n: f"Testvald {n}")
-    code = factory.Sequence(lambda n: f"{8000 + n:04d}")
+    code = factory.Sequence(lambda n: f"{1000 + n % 7000:04d}")  # 4 digits however many tests ran
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from billing import services
-from billing.models import BillingMonth, FundingAgreement, InterimEvaluation
+from billing.models import BillingMonth, FundingAgreement, InterimEvaluation, Invoice
 from tests.billing.factories import FundingAgreementFactory, build_world
 
 pytestmark = pytest.mark.django_db
@@ -84,11 +84,21 @@ def test_the_close_invoices_the_fee_the_evaluation_decides_and_says_why(kov_a, c
 
 
 def test_a_refused_close_writes_nothing_not_even_the_months_row(kov_a, coordinator_a):
-    world = build_world(kov_a)  # stage I ends 30.04.2026 and there is no interim evaluation
-    services.record_deliveries(drafts=[world.draft(date=date(2026, 5, 6))], by=coordinator_a)
+    build_world(kov_a)  # stage I ends 30.04.2026 and there is no interim evaluation
     with pytest.raises(services.BillingError, match="vahehindamine"):
         services.close_month(municipality=kov_a, month=date(2026, 5, 1), by=coordinator_a, today=date(2026, 6, 2))
     assert not BillingMonth.objects.exists()
+
+
+def test_a_refused_close_leaves_the_months_row_as_it_was(kov_a, coordinator_a):
+    """Recording a session holds its month's row (billing.locks); a refused close changes it not."""
+    world = build_world(kov_a)
+    services.record_deliveries(drafts=[world.draft(date=date(2026, 5, 6))], by=coordinator_a)
+    before = list(BillingMonth.objects.values())
+    with pytest.raises(services.BillingError, match="vahehindamine"):
+        services.close_month(municipality=kov_a, month=date(2026, 5, 1), by=coordinator_a, today=date(2026, 6, 2))
+    assert list(BillingMonth.objects.values()) == before
+    assert not Invoice.objects.exists()
 
 
 def test_the_invoices_participants_equal_the_month_end_pages(client, kov_a, coordinator_a):

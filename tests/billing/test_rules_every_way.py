@@ -6,9 +6,11 @@ import html
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from billing import imports, rules, services
+from billing.forms import RuleTextField
 from billing.models import Delivery
 from tests.billing.factories import build_world
 
@@ -90,6 +92,11 @@ def test_a_nul_character_or_an_over_long_name_is_a_row_error_on_the_form_not_a_s
         nul = rules.problem("text_nul", field=rules.FIELD_NAMES["note"]).message
         long = rules.problem("text_too_long", field=rules.FIELD_NAMES["recipient_name"], length=201, max=200).message
     client.force_login(coordinator_a)
-    assert nul in form_post(client, world, note="kohtumine\x00")
+    # A NUL from a browser never reaches the form: the middleware refuses the request (400).
+    assert client.post("/billing/deliveries/add/", {"note": "kohtumine\x00"}).status_code == 400
     assert long in form_post(client, world, recipient_name="x" * 201)
     assert not Delivery.objects.exists()
+    # The form itself refuses it too (for callers that build it directly): the catalogue's message.
+    with translation.override("et"), pytest.raises(ValidationError) as refused:
+        RuleTextField(rule_name="note").clean("kohtumine\x00")
+    assert refused.value.messages == [nul]
