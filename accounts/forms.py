@@ -34,7 +34,7 @@ class LoginForm(TugiFormMixin, AuthenticationForm):
         )
 
 
-class OwnPasswordForm(PasswordChangeForm):
+class OwnPasswordForm(TugiFormMixin, PasswordChangeForm):
     """Django's password change, worded like the login page (parool, not salasõna)."""
 
     error_messages = {

@@ -5,19 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tugi.forms import Form as TugiForm
+from tugi.forms import MonthField
+
 from .models import AttachmentKind
 
 FILE_ACCEPT = ".pdf,.jpg,.jpeg,.png,.asice,.bdoc"
 
 
-def _month_field(**kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=_("Month"),
-        input_formats=["%Y-%m", "%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        error_messages={"invalid": _("Enter the month as YYYY-MM, e.g. 2026-01.")},
-        **kwargs,
-    )
+def _month_field(**kwargs) -> MonthField:
+    """The month of an attendance sheet, read in the one place that reads months."""
+    return MonthField(label=_("Month"), **kwargs)
 
 
 def _file_field() -> forms.FileField:
@@ -28,7 +26,7 @@ def _file_field() -> forms.FileField:
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(TugiForm):
     kind = forms.ChoiceField(label=_("Document"), choices=AttachmentKind.choices)
     document_date = forms.DateField(
         label=_("Date of the document"),
@@ -45,12 +43,12 @@ class AttachmentForm(forms.Form):
         return data
 
 
-class ReplaceForm(forms.Form):
+class ReplaceForm(TugiForm):
     document_date = AttachmentForm.base_fields["document_date"]
     file = _file_field()
 
 
-class AttendanceSheetForm(forms.Form):
+class AttendanceSheetForm(TugiForm):
     """A provider specialist: whose attendance sheet, which month; to print, or to upload
     the signed copy."""
 

@@ -59,6 +59,29 @@ def sizes(scale: float) -> list[int]:
     return [largest, *tail]
 
 
+def _with_required(model, columns: list[str], rows) -> tuple[list[str], list[tuple]]:
+    """``columns`` and ``rows`` completed with every other NOT NULL column of ``model`` that the
+    database has no default for: its Python default, else blank text or false, as a form would
+    leave them. The data stays valid when a later migration adds such a column."""
+    from django.db import models as dj
+
+    extra, values = [], []
+    for f in model._meta.concrete_fields:
+        if f.column in columns or f.null or f.primary_key or f.db_default is not dj.NOT_PROVIDED:
+            continue
+        if f.has_default():
+            value = f.get_default()
+        elif isinstance(f, dj.BooleanField):
+            value = False
+        elif isinstance(f, dj.CharField | dj.TextField):
+            value = ""
+        else:
+            continue  # left to the database to refuse: the caller must give it
+        extra.append(f.column)
+        values.append(value)
+    return columns + extra, [(*row, *values) for row in rows]
+
+
 def _copy(cursor, table: str, columns: list[str], rows) -> None:
     buffer = io.StringIO()
     for row in rows:
@@ -80,6 +103,7 @@ def build(*, scale: float = 1.0, last_month: date = date(2026, 10, 1)) -> Nation
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
+    from cases.models import Case, Person
     from components.models import Component
     from tugi.workdays import add_months, due_date, month_end
 
@@ -97,8 +121,11 @@ def build(*, scale: float = 1.0, last_month: date = date(2026, 10, 1)) -> Nation
         kovs = [(kov_id, code, kov_sizes[i]) for i, (kov_id, code) in enumerate(cursor.fetchall())]
         national.municipalities = kovs
         _copy(cursor, "billing_fundingagreement",
-              ["municipality_id", "number", "start_date", "planned_places", "monthly_fee", "maximum_amount"],
-              [(kov_id, f"SKA-{code}", first_month, math.ceil(n * 1.1), Decimal(n * 130), Decimal(n * 60_000))
+              ["municipality_id", "number", "start_date", "planned_places", "monthly_fee", "maximum_amount",
+               "street_address", "postal_code", "city", "iban", "reference_number",
+               "contact_name", "contact_email", "contact_phone"],
+              [(kov_id, f"SKA-{code}", first_month, math.ceil(n * 1.1), Decimal(n * 130), Decimal(n * 60_000),
+                "Vallamaja 1", "00000", f"Koormusvald {code}", "", "", "", "", "")
                for kov_id, code, n in kovs])
         # Interim evaluations at the end of stage I and yearly after: each counted everyone.
         cursor.execute(
@@ -169,10 +196,9 @@ def build(*, scale: float = 1.0, last_month: date = date(2026, 10, 1)) -> Nation
             person_rows.append((FIRST_NAMES[n % 10], f"{LAST_NAMES[(n // 10) % 10]}{n}",
                                 date(1950 + n % 50, 1 + n % 12, 1 + n % 28), "koormustest", "et",
                                 "none", "not_assessed"))
-        _copy(cursor, "cases_person", ["first_name", "last_name", "birth_date", "no_code_reason", "language",
-                                       "disability_degree", "work_ability", "sex", "phone", "email",
-                                       "registered_address", "actual_address", "earlier_assessments", "notes"],
-              [(*row, "", "", "", "", "", "", "") for row in person_rows])
+        _copy(cursor, "cases_person", *_with_required(
+            Person, ["first_name", "last_name", "birth_date", "no_code_reason"], [row[:4] for row in person_rows]
+        ))
         cursor.execute("SELECT id FROM cases_person WHERE no_code_reason = 'koormustest' ORDER BY id")
         person_ids = [row[0] for row in cursor.fetchall()]
         case_rows, n = [], 0
@@ -183,15 +209,17 @@ def build(*, scale: float = 1.0, last_month: date = date(2026, 10, 1)) -> Nation
                 case_rows.append((kov_id, person_ids[n], managers[k % len(managers)], f"{code}-{k + 1:05d}",
                                   "planned", add_months(entered, -1), entered.replace(day=10)))
                 n += 1
-        _copy(cursor, "cases_case", ["municipality_id", "person_id", "case_manager_id", "number", "state",
-                                     "noticed_on", "entry_date"], case_rows)
+        _copy(cursor, "cases_case", *_with_required(
+            Case, ["municipality_id", "person_id", "case_manager_id", "number", "state", "noticed_on", "entry_date"],
+            case_rows,
+        ))
 
         # One agreed plan per case, two or three lines with the providers of its municipality.
         cursor.execute(
             """
             INSERT INTO assessments_plan (case_id, kind, version, valid_from, status, agreed_on, made_by_id,
-                                          change_reason, created_at)
-            SELECT c.id, 'action', 1, c.entry_date, 'agreed', c.entry_date, c.case_manager_id, '', now()
+                                          change_reason, resources, obstacles, created_at)
+            SELECT c.id, 'action', 1, c.entry_date, 'agreed', c.entry_date, c.case_manager_id, '', '', '', now()
             FROM cases_case c JOIN cases_person p ON p.id = c.person_id WHERE p.no_code_reason = 'koormustest'
             """
         )
@@ -289,10 +317,12 @@ WITH sums AS (
 )
 INSERT INTO billing_invoice (billing_month_id, municipality_id, month, version, number, due_date, state,
                              case_management_fee, components_total, adjustments_total, total, participants,
-                             closed_at, submitted_at, submitted_on_time, reviewed_at, remarks)
+                             closed_at, submitted_at, submitted_on_time, reviewed_at, remarks,
+                             fee_basis, seller, buyer, reference_number)
 SELECT m.id, s.municipality_id, %(month)s, 1, kov.code || '-' || to_char(%(month)s::date, 'YYYYMM') || '-1',
        %(due)s, 'accepted', a.monthly_fee, s.amount, 0, a.monthly_fee + s.amount, s.participants,
-       %(due)s::timestamptz, %(due)s::timestamptz, true, %(due)s::timestamptz, ''
+       %(due)s::timestamptz, %(due)s::timestamptz, true, %(due)s::timestamptz, '',
+       '', '{}'::jsonb, '{}'::jsonb, ''
 FROM sums s JOIN months m ON m.municipality_id = s.municipality_id
 JOIN accounts_municipality kov ON kov.id = s.municipality_id
 JOIN billing_fundingagreement a ON a.municipality_id = s.municipality_id

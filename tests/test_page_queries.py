@@ -131,8 +131,9 @@ def test_contract_usage_of_every_contract_at_once_equals_each_contracts_own(worl
     other = ContractFactory(municipality=world.kov, number="TEINE")
     ContractPriceFactory(contract=other)
     BillingMonth.objects.update_or_create(
-        municipality=world.kov, month=date(2026, 3, 1), defaults={"state": MonthState.CLOSED}
+        municipality=world.kov, month=date(2026, 3, 1), defaults={"state": MonthState.SUBMITTED}
     )
+    invoice(world.kov, date(2026, 3, 1), "103.50")  # submitted: a month SKA counts
     everything = selectors.contracts_invoiced(world.kov.pk)
     for contract in (world.contract, other):
         alone = selectors.contract_invoiced(contract)

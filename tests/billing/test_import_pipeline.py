@@ -265,7 +265,7 @@ def test_a_real_worker_imports_a_queued_file(kov_a, coordinator_a, tmp_path):
     log = tmp_path / "worker.log"
     worker = start_worker(log_path=log)
     try:
-        Celery("tugi-test-client", broker=REDIS_URL, backend=REDIS_URL).send_task(run_import.name, args=[job.pk])
+        Celery("tugi-test-client", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False).send_task(run_import.name, args=[job.pk])
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and ImportJob.objects.get(pk=job.pk).is_active:
             time.sleep(0.2)
