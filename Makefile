@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
+# The suite runs in parallel processes (pytest-xdist), whole files to one process so that a
+# module's demo data is loaded once; each process has its own test database, media and Redis db.
+PYTEST_WORKERS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install system-deps run test lint messages compilemessages bench bench-national bench-load stop-db clean
@@ -38,7 +41,7 @@ lint: install
 
 test: install system-deps lint compilemessages
 	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 messages: install
 	bash scripts/messages.sh

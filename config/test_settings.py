@@ -13,9 +13,13 @@ from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# `make test` runs the suite in parallel processes (pytest-xdist): each gets its own media
+# directories (pytest-django already gives each its own database, test_tugi_gw0, …), so one
+# process's clean-up of files no job records never meets another's.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+MEDIA_ROOT = VAR_DIR / f"test-media{_WORKER}"  # noqa: F405
 STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT  # noqa: F405
-STORAGES["evidence"]["OPTIONS"]["location"] = str(VAR_DIR / "test-evidence")  # noqa: F405
+STORAGES["evidence"]["OPTIONS"]["location"] = str(VAR_DIR / f"test-evidence{_WORKER}")  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 WHITENOISE_USE_FINDERS = True

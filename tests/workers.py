@@ -16,7 +16,10 @@ import pytest
 import redis
 
 BASE_DIR = Path(__file__).resolve().parents[1]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Parallel test processes (pytest-xdist gw0, gw1, …) each take their own Redis database
+# (15, 14, …), so one process's worker never takes another's jobs.
+_WORKER_NUMBER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER_NUMBER}")
 
 
 def redis_available() -> bool:
