@@ -599,71 +599,51 @@ def meeting_detail(request, pk, meeting_pk):
             "notes": meeting.minutes_notes,
         },
     )
-    decision_form = DecisionForm(prefix="decision")
-    agenda_form = AgendaItemForm(prefix="agenda")
-    notify_form = NotificationForm(
-        prefix="notify", meeting=meeting, initial={"notified_on": _today(), "notified_by": request.user}
-    )
-    task_form = PreparationTaskForm(prefix="task")
+    forms = {
+        "minutes": minutes_form,
+        "decision": DecisionForm(prefix="decision"),
+        "agenda": AgendaItemForm(prefix="agenda"),
+        "notify": NotificationForm(
+            prefix="notify", meeting=meeting, initial={"notified_on": _today(), "notified_by": request.user}
+        ),
+        "task": PreparationTaskForm(prefix="task"),
+    }
+    # One form per POST: the field that names it, how it is bound, what it does, what it says.
+    actions = [
+        ("minutes-written_on", "minutes", lambda: MinutesForm(request.POST, meeting=meeting, prefix="minutes"),
+         lambda form: services.record_minutes(
+             meeting=meeting,
+             written_on=form.cleaned_data["written_on"],
+             confirmed=[int(x) for x in form.cleaned_data["confirmed"]],
+             attended=[int(x) for x in form.cleaned_data["attended"]],
+             notes=form.cleaned_data["notes"],
+         ), _("Minutes saved.")),
+        ("agenda-title", "agenda", lambda: AgendaItemForm(request.POST, prefix="agenda"),
+         lambda form: services.add_agenda_item(meeting=meeting, item=form.instance), _("Agenda item added.")),
+        ("notify-invitee", "notify", lambda: NotificationForm(request.POST, prefix="notify", meeting=meeting),
+         lambda form: services.record_notification(
+             invitee=form.cleaned_data["invitee"],
+             notified_on=form.cleaned_data["notified_on"],
+             notified_by=form.cleaned_data["notified_by"],
+             confirmed=form.cleaned_data["confirmed"],
+         ), _("Notification recorded.")),
+        ("task-task", "task", lambda: PreparationTaskForm(request.POST, prefix="task"),
+         lambda form: services.add_preparation_task(meeting=meeting, task=form.instance), _("Preparation task added.")),
+        # Anything else posted here is a decision.
+        (None, "decision", lambda: DecisionForm(request.POST, prefix="decision"),
+         lambda form: services.add_decision(meeting=meeting, decision=form.instance), _("Decision added.")),
+    ]
     done = None
-    if request.method == "POST" and "minutes-written_on" in request.POST:
-        minutes_form = MinutesForm(request.POST, meeting=meeting, prefix="minutes")
-        if minutes_form.is_valid():
-            data = minutes_form.cleaned_data
+    if request.method == "POST":
+        trigger, name, bind, act, message = next(a for a in actions if a[0] is None or a[0] in request.POST)
+        form = forms[name] = bind()
+        if form.is_valid():
             try:
-                services.record_minutes(
-                    meeting=meeting,
-                    written_on=data["written_on"],
-                    confirmed=[int(x) for x in data["confirmed"]],
-                    attended=[int(x) for x in data["attended"]],
-                    notes=data["notes"],
-                )
+                act(form)
             except CaseError as error:
-                _fail(minutes_form, error)
+                _fail(form, error)
             else:
-                done = _("Minutes saved.")
-    elif request.method == "POST" and "agenda-title" in request.POST:
-        agenda_form = AgendaItemForm(request.POST, prefix="agenda")
-        if agenda_form.is_valid():
-            try:
-                services.add_agenda_item(meeting=meeting, item=agenda_form.instance)
-            except CaseError as error:
-                _fail(agenda_form, error)
-            else:
-                done = _("Agenda item added.")
-    elif request.method == "POST" and "notify-invitee" in request.POST:
-        notify_form = NotificationForm(request.POST, prefix="notify", meeting=meeting)
-        if notify_form.is_valid():
-            data = notify_form.cleaned_data
-            try:
-                services.record_notification(
-                    invitee=data["invitee"],
-                    notified_on=data["notified_on"],
-                    notified_by=data["notified_by"],
-                    confirmed=data["confirmed"],
-                )
-            except CaseError as error:
-                _fail(notify_form, error)
-            else:
-                done = _("Notification recorded.")
-    elif request.method == "POST" and "task-task" in request.POST:
-        task_form = PreparationTaskForm(request.POST, prefix="task")
-        if task_form.is_valid():
-            try:
-                services.add_preparation_task(meeting=meeting, task=task_form.instance)
-            except CaseError as error:
-                _fail(task_form, error)
-            else:
-                done = _("Preparation task added.")
-    elif request.method == "POST":
-        decision_form = DecisionForm(request.POST, prefix="decision")
-        if decision_form.is_valid():
-            try:
-                services.add_decision(meeting=meeting, decision=decision_form.instance)
-            except CaseError as error:
-                _fail(decision_form, error)
-            else:
-                done = _("Decision added.")
+                done = message
     if done:
         messages.success(request, done)
         return redirect("cases:meeting_detail", pk=case.pk, meeting_pk=meeting.pk)
@@ -676,11 +656,7 @@ def meeting_detail(request, pk, meeting_pk):
             "invitees": invitees,
             "decisions": meeting.decisions.all(),
             "tasks": meeting.preparation_tasks.all(),
-            "minutes_form": minutes_form,
-            "decision_form": decision_form,
-            "agenda_form": agenda_form,
-            "notify_form": notify_form,
-            "task_form": task_form,
+            **{f"{name}_form": form for name, form in forms.items()},
         },
     )
 
