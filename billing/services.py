@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
 from accounts.permissions import can_record_for
-from accounts.templatetags.tugi import money
 from tugi.errors import DomainError
 from tugi.money import ZERO, hours_from_minutes, minutes_amount, round_cents
+from tugi.money import format_money as money
 from tugi.workdays import due_date, month_end, month_start, next_month
 
 from . import rules, signals

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Role
 from accounts.permissions import MONEY_ROLES, scope
-from accounts.templatetags.tugi import money
 from components.models import Component
+from tugi.money import format_money as money
 
 from .models import Contract, ContractPrice, DefaultPrice, Provider
 

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Role
 from accounts.permissions import can_edit_provider, get_visible_or_404, role_required
-from accounts.templatetags.tugi import money
+from tugi.money import format_money as money
 
 from . import selectors, services
 from .export import register_workbook

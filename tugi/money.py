@@ -1,6 +1,8 @@
 """Money: Decimal with two places, rounded half-up. Never float, never round()."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.formats import number_format
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -29,3 +31,21 @@ def minutes_amount(unit_price: Decimal, minutes: int) -> Decimal:
     before dividing, so that an exact half cent (0,03 €/h × 50 min = 0,025 €) is not lost to a
     repeating fraction of an hour; PostgreSQL's ``round(price * minutes / 60, 2)`` agrees."""
     return round_cents(Decimal(unit_price) * minutes / MINUTES_PER_HOUR)
+
+
+def format_money(value) -> str:
+    """1234.5 → “1 234,50 €” in Estonian (“1,234.50 €” in English); "" for nothing."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = round_cents(Decimal(str(value)))
+    except (InvalidOperation, TypeError):
+        return ""
+    return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)}\xa0€"
+
+
+def format_quantity(value) -> str:
+    """A quantity with two decimals in the active locale (1,50)."""
+    if value is None or value == "":
+        return ""
+    return number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True, force_grouping=True)
