@@ -18,4 +18,4 @@ RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build \
  && mkdir -p /app/var/media && chown -R tugi /app/var
 USER tugi
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "-c", "config/gunicorn.py"]

@@ -26,7 +26,8 @@ TITLE = "Load: mixed roles against gunicorn"
 
 SCALE = float(os.environ.get("TUGI_LOAD_SCALE", "0.05"))
 SECONDS = int(os.environ.get("TUGI_LOAD_SECONDS", "60"))
-WORKERS = int(os.environ.get("TUGI_LOAD_WORKERS", "4"))
+# Gunicorn runs with the production settings file (config/gunicorn.py); GUNICORN_WORKERS and
+# GUNICORN_THREADS in the environment override its worker and thread counts.
 P95_TARGET_MS = 500
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +59,9 @@ def _users_file(national, directory: Path) -> Path:
     return path
 
 
-def _gunicorn(port: int, directory: Path) -> subprocess.Popen:
+def _gunicorn(port: int, directory: Path, root: Path = ROOT, args: list[str] | None = None) -> subprocess.Popen:
+    """Gunicorn serving the code in ``root`` on 127.0.0.1:``port``, started with ``args``
+    (by default the production settings file, config/gunicorn.py)."""
     from django.db import connection
 
     env = {
@@ -74,12 +77,16 @@ def _gunicorn(port: int, directory: Path) -> subprocess.Popen:
         "PGHOST": connection.settings_dict["HOST"] or "",
         "PGPORT": str(connection.settings_dict["PORT"] or 5432),
         "DATABASE_CONN_MAX_AGE": "60",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": "",
     }
     env.pop("REDIS_URL", None)
+    if args is None:
+        args = ["-c", "config/gunicorn.py"]
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=open(directory / "gunicorn.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
+        [str(root / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", *args, "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=root, env=env, stdout=open(directory / "gunicorn.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
         start_new_session=True,
     )
     for _ in range(120):
@@ -92,17 +99,25 @@ def _gunicorn(port: int, directory: Path) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start:\n" + (directory / "gunicorn.log").read_text())
 
 
-def _locust(port: int, users: int, users_file: Path, directory: Path) -> list[dict]:
+def _locust(port: int, users: int, users_file: Path, directory: Path, seconds: int = SECONDS) -> list[dict]:
     prefix = directory / f"u{users}"
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
-         "-u", str(users), "-r", str(users), "-t", f"{SECONDS}s", "--host", f"http://127.0.0.1:{port}",
+         "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
          "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
         cwd=ROOT, env={**os.environ, "TUGI_LOAD_USERS": str(users_file)}, capture_output=True, text=True,
-        timeout=SECONDS + 120,
+        timeout=seconds + 120,
     )
     with open(f"{prefix}_stats.csv") as stats:
         return list(csv.DictReader(stats))
+
+
+def _gunicorn_shape() -> str:
+    """The worker class, processes and threads config/gunicorn.py gives in this environment."""
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    return f"{conf['worker_class']}, {conf['workers']} workers × {conf['threads']} threads"
 
 
 def _login_cpu_ms() -> float:
@@ -144,8 +159,8 @@ def run() -> dict:
         ("data (benchmarks/national.py)", f"scale {SCALE:g}: {national.counts['cases_case']} participants, "
                                           f"{national.counts['deliveries in the last month']} deliveries in the "
                                           f"last month, {national.counts['accounts_user']} users"),
-        ("server", f"gunicorn, {WORKERS} sync workers, production settings, 127.0.0.1; locust on the same "
-                   f"2 cores"),
+        ("server", f"gunicorn with config/gunicorn.py ({_gunicorn_shape()}), production settings, "
+                   f"127.0.0.1; locust on the same 2 cores"),
         ("password check, CPU per login (Argon2id 19 MiB, t=2, p=1)", f"{_login_cpu_ms():.0f} ms"),
         ("the machine's load average (1 min) when the runs ended, on 2 cores", f"{load_average:.1f}"),
     ]

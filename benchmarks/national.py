@@ -103,6 +103,7 @@ def build(*, scale: float = 1.0, last_month: date = date(2026, 10, 1)) -> Nation
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
+    from billing.services import CONTRACT_TOTALS_SQL
     from cases.models import Case, Person
     from components.models import Component
     from tugi.workdays import add_months, due_date, month_end
@@ -254,6 +255,13 @@ def build(*, scale: float = 1.0, last_month: date = date(2026, 10, 1)) -> Nation
         for n_month in range(MONTHS - 1):
             month = add_months(first_month, n_month)
             cursor.execute(HISTORY_SQL, {"month": month, "last": month_end(month), "due": due_date(month)})
+        # What each close stores beside its invoice: the component lines, the per-person lines
+        # and the month's deliveries per contract.
+        cursor.execute("SELECT array_agg(id) FROM billing_invoice WHERE number LIKE '7%%'")
+        invoices = {"invoices": cursor.fetchone()[0] or []}
+        cursor.execute(HISTORY_LINES_SQL, invoices)
+        cursor.execute(HISTORY_PERSON_LINES_SQL, invoices)
+        cursor.execute(CONTRACT_TOTALS_SQL, invoices)
         cursor.execute(
             "INSERT INTO billing_billingmonth (municipality_id, month, state) "
             "SELECT id, %s, 'open' FROM accounts_municipality WHERE code LIKE '7%%'", [last_month]
@@ -305,6 +313,28 @@ CROSS JOIN LATERAL generate_series(0, (%(sessions)s / l.per_case)::int - 1) AS j
 CROSS JOIN LATERAL (SELECT %(first)s::date + ((j * l.per_case + l.k) %% 28)::int AS day) d
 JOIN providers_contractprice cp ON cp.contract_id = k.id AND cp.component_id = l.component_id
      AND cp.valid_from <= d.day AND (cp.valid_to IS NULL OR cp.valid_to >= d.day)
+"""
+
+#: The component lines and the per-person lines a close writes, for the history's invoices.
+HISTORY_LINES_SQL = """
+INSERT INTO billing_invoiceline (invoice_id, kind, component_id, description, hours, sessions, amount, "order")
+SELECT i.id, 'component', d.component_id, c.code || ' ' || c.name, round(sum(d.minutes) / 60.0, 4), count(*),
+       sum(d.amount), c."order"
+FROM billing_invoice i
+JOIN billing_delivery d ON d.municipality_id = i.municipality_id
+     AND d.date >= i.month AND d.date < (i.month + interval '1 month')::date
+JOIN components_component c ON c.id = d.component_id
+WHERE i.id = ANY(%(invoices)s)
+GROUP BY i.id, d.component_id, c.code, c.name, c."order"
+"""
+HISTORY_PERSON_LINES_SQL = """
+INSERT INTO billing_invoicepersonline (invoice_id, case_id, hours, sessions, amount)
+SELECT i.id, d.case_id, round(sum(d.minutes) / 60.0, 4), count(*), sum(d.amount)
+FROM billing_invoice i
+JOIN billing_delivery d ON d.municipality_id = i.municipality_id
+     AND d.date >= i.month AND d.date < (i.month + interval '1 month')::date
+WHERE i.id = ANY(%(invoices)s)
+GROUP BY i.id, d.case_id
 """
 
 HISTORY_SQL = """

@@ -30,8 +30,9 @@ def month_end_charts(*, municipality: Municipality, month: dt.date) -> dict:
         "-start_date"
     ).first()
     fill = selectors.fill_rate_by_month(agreement=agreement, months=months) if agreement else []
-    components = selectors.spend_per_component_by_month(municipality=municipality, months=months)
-    budgets = selectors.budget_totals_by_month(municipality=municipality, months=months)
+    sums = selectors.component_sums_by_month(municipality=municipality, months=months)
+    components = selectors.spend_per_component_by_month(municipality=municipality, months=months, sums=sums)
+    budgets = selectors.budget_totals_by_month(municipality=municipality, months=months, sums=sums)
     return {
         "months": months,
         "agreement": agreement,

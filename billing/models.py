@@ -515,6 +515,27 @@ class InvoicePersonLine(models.Model):
         return f"{self.case_id}: {self.amount}"
 
 
+class InvoiceContractTotal(models.Model):
+    """The month's deliveries under one contract, summed when the invoice was closed (written
+    by ``services.store_contract_totals``). The month is locked from the close on, and a
+    correction after acceptance is an :class:`Adjustment`, never a change of the delivery, so
+    these stay equal to the deliveries' sum; a contract's usage against its maximum reads them
+    instead of every delivery of every counted month."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="contract_totals")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
+    sessions = models.PositiveIntegerField(_("sessions"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "contract"], name="contract_total_one_per_invoice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}/{self.contract_id}: {self.amount}"
+
+
 class Adjustment(models.Model):
     """A correction of a delivery in an accepted month, invoiced in a later open month."""
 

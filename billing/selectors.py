@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.models import KOV_ROLES, Municipality, Role
 from accounts.permissions import deliverable_cases_for, has_role, scope
-from cases.models import Case, participating_q
+from cases.models import Case, Person, participating_q
 from providers.models import Contract
 from tugi.money import ZERO
 from tugi.workdays import add_months, month_end, month_start
@@ -19,12 +19,15 @@ from tugi.workdays import add_months, month_end, month_start
 from . import plans
 from .models import (
     COUNTED_INVOICE_STATES,
+    LOCKED_STATES,
     Adjustment,
     BillingMonth,
     Delivery,
     FundingAgreement,
     InterimEvaluation,
     Invoice,
+    InvoiceLine,
+    InvoicePersonLine,
     MonthState,
     Status,
 )
@@ -147,27 +150,25 @@ def contract_invoiced(contract: Contract) -> Decimal:
     return contracts_invoiced(contract.municipality_id, contract_ids=[contract.pk]).get(contract.pk, ZERO)
 
 
-#: The deliveries of each contract in the municipality's months whose invoice SKA counts
-#: (``Invoice.objects.counted_by_ska()``: the same states), summed per contract: the months are
-#: joined as date ranges, so the (municipality, date) index reads only their rows (a month
-#: truncated per row could not use it, and its estimate spilled sorts to disk).
+#: Each contract's deliveries in the municipality's months whose invoice SKA counts
+#: (``Invoice.objects.counted_by_ska()``: the same states), summed per contract from the totals
+#: the close stored (``services.store_contract_totals``): a few rows per invoice, however many
+#: deliveries and months. At most one version per month is counted, and a counted month is locked.
 CONTRACTS_DELIVERED_SQL = """
-SELECT d.contract_id, sum(d.amount)
-FROM (SELECT DISTINCT i.month FROM billing_invoice i
-      WHERE i.municipality_id = %(kov)s AND i.state = ANY(%(counted)s)) m
-JOIN billing_delivery d ON d.municipality_id = %(kov)s
-     AND d.date >= m.month AND d.date < (m.month + interval '1 month')::date
-JOIN providers_contract k ON k.id = d.contract_id AND k.municipality_id = %(kov)s
-WHERE true {only}
-GROUP BY d.contract_id
+SELECT t.contract_id, sum(t.amount)
+FROM billing_invoice i
+JOIN billing_invoicecontracttotal t ON t.invoice_id = i.id
+WHERE i.municipality_id = %(kov)s AND i.state = ANY(%(counted)s) {only}
+GROUP BY t.contract_id
 """
 
 
 def contracts_invoiced(municipality_id: int, *, contract_ids=None) -> dict[int, Decimal]:
     """:func:`contract_invoiced` of every contract of the municipality (or of ``contract_ids``)
-    by contract id, in two queries however many contracts: the database sums the deliveries of
-    the counted months and the adjustments invoiced in them, grouped by contract. (A delivery's
-    contract is its own municipality's: pricing looks it up there.)"""
+    by contract id, in two queries however many contracts and deliveries: the per-contract
+    totals stored by the close of the counted invoices, and the adjustments invoiced in those
+    months, each summed by the database per contract. (A delivery's contract is its own
+    municipality's: pricing looks it up there.)"""
     from django.db import connection
 
     counted_months = Invoice.objects.filter(municipality_id=municipality_id).counted_by_ska().values("month")
@@ -177,7 +178,7 @@ def contracts_invoiced(municipality_id: int, *, contract_ids=None) -> dict[int, 
     if contract_ids is not None:
         adjustments = adjustments.filter(delivery__contract_id__in=contract_ids)
         params["contracts"] = list(contract_ids)
-        only = "AND d.contract_id = ANY(%(contracts)s)"
+        only = "AND t.contract_id = ANY(%(contracts)s)"
     with connection.cursor() as cursor:
         cursor.execute(CONTRACTS_DELIVERED_SQL.format(only=only), params)
         delivered = cursor.fetchall()
@@ -337,52 +338,87 @@ def fill_rate_by_month(*, agreement: FundingAgreement, months: list[dt.date]) ->
     ]
 
 
-def _deliveries_in(municipality: Municipality, months: list[dt.date]) -> QuerySet[Delivery]:
-    return Delivery.objects.filter(
-        municipality=municipality, date__gte=month_start(min(months)), date__lte=month_end(max(months))
+def standing_invoices(municipality: Municipality, months: list[dt.date]) -> dict[dt.date, int]:
+    """The invoice standing for each of ``months`` that is locked (closed, submitted, returned or
+    accepted): its newest version, by month; one query. A locked month's deliveries cannot
+    change, so what its close stored (the component lines, the per-person lines, the contract
+    totals) equals their sum, and the pages read those few rows instead of every delivery."""
+    rows = (
+        Invoice.objects.live()
+        .filter(municipality=municipality, month__in=[month_start(m) for m in months],
+                billing_month__state__in=LOCKED_STATES)
+        .order_by("month", "-version")
+        .distinct("month")
+        .values_list("month", "pk")
     )
+    return dict(rows)
 
 
-def spend_per_component_by_month(*, municipality: Municipality, months: list[dt.date]) -> list[dict]:
-    """Delivered cost of each component in each month: one row per component (catalogue
-    order) with ``amounts`` aligned with ``months``; one query."""
+def component_sums_by_month(*, municipality: Municipality, months: list[dt.date]) -> list[dict]:
+    """The delivered cost of each component in each of ``months`` (rows of month, code, name,
+    position, amount): a locked month from its invoice's component lines, an open one from its
+    deliveries; three queries however many months and deliveries."""
     months = [month_start(m) for m in months]
     if not months:
         return []
-    sums = (
-        _deliveries_in(municipality, months)
-        .annotate(month=TruncMonth("date"))
-        .values("month", "component__code", "component__name", "component__order")
+    standing = standing_invoices(municipality, months)
+    stored = (
+        InvoiceLine.objects.filter(invoice_id__in=standing.values(), kind=InvoiceLine.Kind.COMPONENT)
+        .values(month=F("invoice__month"), code=F("component__code"), name=F("component__name"),
+                position=F("component__order"))
         .annotate(amount=_amount())
-        .order_by("component__order", "component__code", "month")
+        .order_by()
     )
-    rows: dict[str, dict] = {}
-    for s in sums:
-        row = rows.setdefault(
-            s["component__code"],
-            {"code": s["component__code"], "name": s["component__name"], "amounts": [ZERO] * len(months)},
+    open_months = [m for m in months if m not in standing]
+    rows = list(stored) if standing else []
+    if open_months:
+        in_open_months = Q()
+        for m in open_months:
+            in_open_months |= Q(date__gte=m, date__lte=month_end(m))
+        rows += list(
+            Delivery.objects.filter(in_open_months, municipality=municipality)
+            .annotate(month=TruncMonth("date"))
+            .values("month", code=F("component__code"), name=F("component__name"), position=F("component__order"))
+            .annotate(amount=_amount())
+            .order_by()
         )
-        row["amounts"][months.index(s["month"])] = s["amount"]
+    return rows
+
+
+def spend_per_component_by_month(
+    *, municipality: Municipality, months: list[dt.date], sums: list[dict] | None = None
+) -> list[dict]:
+    """Delivered cost of each component in each month: one row per component (catalogue
+    order) with ``amounts`` aligned with ``months``; :func:`component_sums_by_month` (or its
+    ``sums``, already read)."""
+    months = [month_start(m) for m in months]
+    if not months:
+        return []
+    if sums is None:
+        sums = component_sums_by_month(municipality=municipality, months=months)
+    rows: dict[str, dict] = {}
+    for s in sorted(sums, key=lambda s: (s["position"], s["code"], s["month"])):
+        row = rows.setdefault(s["code"], {"code": s["code"], "name": s["name"], "amounts": [ZERO] * len(months)})
+        row["amounts"][months.index(s["month"])] += s["amount"]
     for row in rows.values():
         row["total"] = sum(row["amounts"], ZERO)
     return list(rows.values())
 
 
-def budget_totals_by_month(*, municipality: Municipality, months: list[dt.date]) -> list[dict]:
+def budget_totals_by_month(
+    *, municipality: Municipality, months: list[dt.date], sums: list[dict] | None = None
+) -> list[dict]:
     """The personal budgets of all the municipality's persons summed per month, beside the
-    actual cost of their deliveries; two queries."""
+    actual cost of their deliveries (:func:`component_sums_by_month`, or its ``sums``)."""
     months = [month_start(m) for m in months]
     if not months:
         return []
     planned = plans.planned_budget_totals(cases=Case.objects.filter(municipality=municipality), months=months)
-    actual = dict(
-        _deliveries_in(municipality, months)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(amount=_amount())
-        .values_list("month", "amount")
-        .order_by()
-    )
+    if sums is None:
+        sums = component_sums_by_month(municipality=municipality, months=months)
+    actual: dict[dt.date, Decimal] = {}
+    for s in sums:
+        actual[s["month"]] = actual.get(s["month"], ZERO) + s["amount"]
     return [
         {
             "month": m,
@@ -393,25 +429,51 @@ def budget_totals_by_month(*, municipality: Municipality, months: list[dt.date])
     ]
 
 
-def budgets_planned_vs_actual(*, municipality: Municipality, month: dt.date) -> list[dict]:
-    """Per person of the month: the personal budget against the actual cost; persons with
-    either, by name; three queries however many persons."""
+def actual_by_case(municipality: Municipality, month: dt.date) -> dict[int, Decimal]:
+    """The month's actual cost per case file: a locked month from its invoice's per-person
+    lines, an open one from its deliveries; two queries."""
     month = month_start(month)
-    cases = Case.objects.filter(municipality=municipality)
-    planned = {case_id: v for (case_id, _), v in plans.planned_budgets(cases=cases, months=[month]).items()}
-    actual = dict(
+    invoice_id = standing_invoices(municipality, [month]).get(month)
+    if invoice_id is not None:
+        return dict(InvoicePersonLine.objects.filter(invoice_id=invoice_id).values_list("case_id", "amount"))
+    return dict(
         month_deliveries(municipality, month).values("case_id").annotate(amount=_amount())
         .values_list("case_id", "amount").order_by()
     )
-    shown = cases.filter(pk__in={*actual, *(k for k, v in planned.items() if v)}).select_related("person")
+
+
+class PersonBudgetRow(dict):
+    """A row of :func:`budgets_planned_vs_actual`. Its ``person_record`` (the person, for the
+    access log of the rows a page shows) is made from the names already read, on first use and
+    without a query: a municipality has thousands of rows, a page shows 25."""
+
+    def __missing__(self, key):
+        if key != "person_record":
+            raise KeyError(key)
+        person = self["person_record"] = Person(
+            pk=self["person_id"], first_name=self["first_name"], last_name=self["last_name"]
+        )
+        return person
+
+
+def budgets_planned_vs_actual(*, municipality: Municipality, month: dt.date) -> list[dict]:
+    """Per person of the month: the personal budget against the actual cost; persons with
+    either, by name; four queries however many persons, and no model instance per row."""
+    month = month_start(month)
+    cases = Case.objects.filter(municipality=municipality)
+    planned = {case_id: v for (case_id, _), v in plans.planned_budgets(cases=cases, months=[month]).items()}
+    actual = actual_by_case(municipality, month)
+    shown = cases.filter(pk__in={*actual, *(k for k, v in planned.items() if v)}).order_by(
+        "person__last_name", "person__first_name", "number"
+    ).values_list("pk", "number", "person_id", "person__first_name", "person__last_name")
     rows = []
-    for case in shown.order_by("person__last_name", "person__first_name", "number"):
-        p, a = planned.get(case.pk, ZERO), actual.get(case.pk, ZERO)
-        rows.append({
-            "case_id": case.pk, "number": case.number, "person": str(case.person),
-            "person_record": case.person,
-            "planned": p, "actual": a, "difference": a - p, "over": a > p,
-        })
+    for case_id, number, person_id, first_name, last_name in shown:
+        p, a = planned.get(case_id, ZERO), actual.get(case_id, ZERO)
+        rows.append(PersonBudgetRow(
+            case_id=case_id, number=number, person=f"{first_name} {last_name}", person_id=person_id,
+            first_name=first_name, last_name=last_name,
+            planned=p, actual=a, difference=a - p, over=a > p,
+        ))
     return rows
 
 

@@ -92,8 +92,9 @@ def home(request):
     """The case manager's start page: overdue deadlines, then those due within 14 days, paged."""
     mine, cases = _deadline_scope(request)
     today = _today()
-    urgent = deadlines.urgent(deadlines.deadlines_for(cases, today), today)
+    urgent = deadlines.urgent(deadlines.deadlines_for(cases, today, people=False), today)
     page = Paginator(urgent, DEADLINES_PAGE).get_page(request.GET.get("page"))
+    deadlines.with_people(page)
     log_cases(request=request, cases=[d.case for d in page])
     return render(
         request,
@@ -121,7 +122,7 @@ def _query_without(request, param: str) -> str:
 def deadline_list(request):
     mine, cases = _deadline_scope(request)
     today = _today()
-    every = deadlines.deadlines_for(cases, today)
+    every = deadlines.deadlines_for(cases, today, people=False)
     horizon = today.toordinal() + deadlines.SOON_DAYS
     lists = {
         "overdue": (_("Overdue"), [d for d in every if d.overdue]),
@@ -140,6 +141,7 @@ def deadline_list(request):
         }
         for param, (title, items) in lists.items()
     ]
+    deadlines.with_people([d for group in groups for d in group["page"]])
     log_cases(request=request, cases=[d.case for group in groups for d in group["page"]])
     return render(request, "cases/deadlines.html", {"groups": groups, "mine": mine, "today": today})
 

@@ -7,5 +7,5 @@ from tugi.money import format_money, format_quantity
 register = template.Library()
 
 # Money and quantities are formatted in one place (tugi.money); the filters only expose it.
-register.filter("money", format_money)
-register.filter("decimal2", format_quantity)
+money = register.filter("money", format_money)
+decimal2 = register.filter("decimal2", format_quantity)

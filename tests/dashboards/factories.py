@@ -48,11 +48,13 @@ def more_persons(world: World, by, count: int) -> None:
 def invoice(kov, month: date, total: str, state=Invoice.State.SUBMITTED, version=1) -> Invoice:
     billing_month, _ = BillingMonth.objects.get_or_create(municipality=kov, month=month, defaults={"state": "closed"})
     amount = Decimal(total)
-    return Invoice.objects.create(
+    made = Invoice.objects.create(
         billing_month=billing_month, municipality=kov, month=month, version=version,
         number=f"{kov.code}-{month:%Y%m}-{version}", due_date=date(month.year, month.month, 28), state=state,
         case_management_fee=Decimal("0.00"), components_total=amount, adjustments_total=Decimal("0.00"), total=amount,
     )
+    services.store_contract_totals(made)  # what the close stores beside its lines
+    return made
 
 
 def qol_answers(value_of_item) -> dict[int, int]:

@@ -139,10 +139,11 @@ def test_each_figure_takes_a_fixed_number_of_queries(world, coordinator_a, djang
     more_persons(world, coordinator_a, extra_persons)
     months = selectors.months_ending(APR, 12)
     _count_queries(django_assert_num_queries, 1, lambda: selectors.fill_rate_by_month(agreement=world.agreement, months=months))
-    _count_queries(django_assert_num_queries, 1, lambda: selectors.spend_per_component_by_month(municipality=world.kov, months=months))
-    _count_queries(django_assert_num_queries, 2, lambda: selectors.budget_totals_by_month(municipality=world.kov, months=months))
+    # The months locked, their invoices' stored lines, the open months' deliveries.
+    _count_queries(django_assert_num_queries, 2, lambda: selectors.spend_per_component_by_month(municipality=world.kov, months=months))
+    _count_queries(django_assert_num_queries, 3, lambda: selectors.budget_totals_by_month(municipality=world.kov, months=months))
     rows = _count_queries(
-        django_assert_num_queries, 3, lambda: selectors.budgets_planned_vs_actual(municipality=world.kov, month=APR)
+        django_assert_num_queries, 4, lambda: selectors.budgets_planned_vs_actual(municipality=world.kov, month=APR)
     )
     assert len(rows) == 2 + extra_persons
     _count_queries(django_assert_num_queries, 2, lambda: selectors.case_budget_by_month(case=world.case, months=months))
@@ -159,3 +160,54 @@ def test_a_person_who_re_entered_in_the_month_counts_once(kov_a):
     EnteredCaseFactory(municipality=kov_a, person=first.person, entry_date=date(2026, 2, 20))
     rows = selectors.fill_rate_by_month(agreement=agreement, months=[JAN, FEB, MAR])
     assert [r["participants"] for r in rows] == [1, 1, 1]
+
+
+# --- A locked month's figures come from what its close stored, and equal its deliveries
+
+
+def _figures(world, months):
+    return (
+        selectors.spend_per_component_by_month(municipality=world.kov, months=months),
+        selectors.budget_totals_by_month(municipality=world.kov, months=months),
+        [selectors.budgets_planned_vs_actual(municipality=world.kov, month=m) for m in months],
+        selectors.contracts_invoiced(world.kov.pk),
+    )
+
+
+def test_closed_months_read_their_stored_totals_which_equal_the_deliveries(world, coordinator_a, django_assert_num_queries):
+    import time_machine
+    from django.db.models import Sum
+
+    from billing import services
+    from billing.models import Delivery, InvoiceContractTotal, InvoiceLine, InvoicePersonLine
+
+    months = [FEB, MAR, APR]
+    live = _figures(world, months)
+    with time_machine.travel(date(2026, 5, 4)):
+        march = services.close_month(municipality=world.kov, month=MAR, by=coordinator_a)
+        april = services.close_month(municipality=world.kov, month=APR, by=coordinator_a)
+        services.submit_invoice(invoice=march, by=coordinator_a)
+        services.submit_invoice(invoice=april, by=coordinator_a)
+    assert selectors.standing_invoices(world.kov, months) == {MAR: march.pk, APR: april.pk}
+    def delivered(first, end):
+        return dict(
+            Delivery.objects.filter(municipality=world.kov, date__gte=first, date__lt=end)
+            .values_list("contract_id").annotate(s=Sum("amount")).order_by()
+        )
+
+    in_march, in_april = delivered(MAR, APR), delivered(APR, MAY)
+    assert live[3] == {}  # nothing counted before the submission
+    assert _figures(world, months)[:3] == live[:3]
+    assert selectors.contracts_invoiced(world.kov.pk) == delivered(MAR, MAY)
+    # ... and they are read from the stored rows, in as many queries as before.
+    InvoiceLine.objects.filter(invoice=april, kind="component").update(amount=D("1.00"))
+    InvoicePersonLine.objects.filter(invoice=april).update(amount=D("2.00"))
+    InvoiceContractTotal.objects.filter(invoice=april).update(amount=D("3.00"))
+    spend, budgets, persons, contracts = _figures(world, months)
+    assert {r["code"]: r["amounts"][2] for r in spend} == {"L23": D("1.00"), "B1": D("0.00")}
+    assert budgets[2]["actual"] == D("1.00")
+    assert {r["actual"] for r in persons[2]} == {D("2.00")}
+    assert contracts == {k: in_march.get(k, D("0.00")) + (D("3.00") if k in in_april else 0)
+                         for k in {*in_march, *in_april}}
+    _count_queries(django_assert_num_queries, 4, lambda: selectors.budget_totals_by_month(municipality=world.kov, months=months))
+    _count_queries(django_assert_num_queries, 2, lambda: selectors.actual_by_case(world.kov, APR))
