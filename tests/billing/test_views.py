@@ -103,8 +103,10 @@ def test_the_coordinator_closes_a_month_from_the_month_end_page(client, world, c
     services.record_deliveries(drafts=[world.draft()], by=coordinator_a)
     client.force_login(coordinator_a)
     with time_machine.travel(MAY):
-        page = client.get("/billing/month-end/").content.decode()
-        assert "L23" in page and "30,00" in page
+        overview = client.get("/billing/month-end/").content.decode()
+        assert 'data-testid="step-close" data-state="current"' in overview
+        page = client.get("/billing/month-end/closing/").content.decode()
+        assert "L23" in page and "30,00" in page and 'data-confirm="' in page
         response = client.post("/billing/month-end/close/", {"month": "2026-04"})
     invoice = Invoice.objects.get()
     assert response["Location"] == f"/billing/invoices/{invoice.pk}/"
@@ -258,7 +260,7 @@ def test_the_month_end_page_warns_at_90_percent_of_a_contracts_maximum(client, w
     services.submit_invoice(invoice=invoice, by=coordinator_a)  # maximum amounts count what SKA counts
     client.force_login(coordinator_a)
     with time_machine.travel(MAY):
-        response = client.get("/billing/month-end/?month=2026-04")
+        response = client.get("/billing/month-end/dashboard/?month=2026-04")
     row = next(c for c in response.context["contracts"] if c["contract"] == world.contract)
     assert (row["used"], row["remaining"], row["warning"]) == (30, 2, True)
     assert "table-danger" in response.content.decode()
