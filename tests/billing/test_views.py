@@ -195,6 +195,18 @@ def test_the_invoice_page_links_its_pdf_and_xlsx(client, world, coordinator_a, d
         job = ReportJob.objects.get(kind=kind, municipality=world.kov, month=date(2026, 4, 1), is_current=True)
         assert f'href="{reverse("reporting:download", args=[job.pk])}"' in files, kind
     assert files.index("invoice_pdf") < files.index("cost_report")
+    # every download link of the page answers with its file's type
+    types = {
+        "application/pdf": re.search(r'data-testid="report-invoice_pdf".*?href="([^"]+/download/)"', files, re.S)[1],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+            re.search(r'data-testid="report-cost_report".*?href="([^"]+/download/)"', files, re.S)[1],
+        "application/xml": re.search(r'href="([^"]+)" data-testid="einvoice"', page)[1],
+    }
+    for content_type, link in types.items():
+        response = client.get(link)
+        assert (response.status_code, response["Content-Type"]) == (200, content_type), link
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body.startswith({"application/pdf": b"%PDF", "application/xml": b"<?xml"}.get(content_type, b"PK"))
 
 
 def test_the_contract_page_shows_what_billing_has_invoiced(client, world, coordinator_a):
