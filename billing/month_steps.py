@@ -87,9 +87,10 @@ def live_invoice(state) -> Invoice | None:
     return state.invoices.live().order_by("-version").first()
 
 
-def month_steps(*, municipality: Municipality, month: dt.date, today: dt.date) -> dict:
-    """The five steps of ``month`` with the first one not done marked as the next step."""
-    state = selectors.month_state(municipality, month)
+def month_steps(*, municipality: Municipality, month: dt.date, today: dt.date, state=None) -> dict:
+    """The five steps of ``month`` with the first one not done marked as the next step.
+    ``state``: the month's row when the caller has read it already."""
+    state = state or selectors.month_state(municipality, month)
     month_value = state.state if state else MonthState.OPEN
     locked = bool(state and state.is_locked)
     closable_from = add_months(month, 1)

@@ -359,7 +359,7 @@ def month_end(request):
     next one and a link to the page where it is done; returned invoices and contracts ending."""
     context = _month_page(request, "billing:month_end")
     kov, today = context["municipality"], timezone.localdate()
-    overview = month_steps.month_steps(municipality=kov, month=context["month"], today=today)
+    overview = month_steps.month_steps(municipality=kov, month=context["month"], today=today, state=context["state"])
     context.update(
         steps=overview["steps"],
         next_step=overview["next_step"],
