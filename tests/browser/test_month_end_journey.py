@@ -68,7 +68,7 @@ def test_a_month_goes_from_attendance_to_skas_acceptance(page, kov_a, provider_u
         # 3. The overview names the next step; the check page's validation report: 11 h of B1 is
         #    beyond the plan's 10 h; accept it with a reason.
         page.goto("/billing/month-end/?month=2026-04")
-        expect(page.get_by_test_id("next-step")).to_contain_text("Hoiatused käsitletud")
+        expect(page.get_by_test_id("next-step")).to_contain_text("1 aktsepteerimata hoiatus.")
         expect(page.get_by_test_id("step-close")).to_contain_text("1 hoiatus on aktsepteerimata.")
         page.get_by_test_id("next-step").get_by_role("link", name="Kontrolli kuud").click()
         expect(page).to_have_url(re.compile(r"/billing/month-end/check/\?month=2026-04$"))
