@@ -125,6 +125,11 @@ class Coordinator(Role):
     def month_end(self):
         self.client.get(f"/billing/month-end/?month={USERS.get('month', '')}", name="coordinator: month end")
 
+    @task(2)
+    def month_dashboard(self):
+        self.client.get(f"/billing/month-end/dashboard/?month={USERS.get('month', '')}",
+                        name="coordinator: month dashboard")
+
     @task(1)
     def invoices(self):
         page = self.client.get("/billing/invoices/", name="coordinator: invoices")

@@ -23,11 +23,12 @@ from accounts.models import KOV_ROLES, Role
 from accounts.permissions import get_visible_or_404, role_required
 from accounts.services import log_cases, log_people
 from cases.isikukood import normalise_isikukood
+from providers import selectors as provider_selectors
 from providers.models import Specialist
 from tugi.forms import month_param, week_param
 from tugi.workdays import add_months, month_start
 
-from . import dashboards, einvoice, imports, plans, rules, selectors, services
+from . import dashboards, einvoice, imports, month_steps, plans, rules, selectors, services
 from .forms import (
     AcceptForm,
     CorrectionForm,
@@ -39,7 +40,7 @@ from .forms import (
     ReviewForm,
     WeekGridForm,
 )
-from .models import Delivery, FundingAgreement, ImportJob, InterimEvaluation, Invoice
+from .models import Delivery, FundingAgreement, ImportJob, InterimEvaluation, Invoice, MonthState
 
 ENTRY_ROLES = (*KOV_ROLES, Role.PROVIDER)
 
@@ -204,7 +205,7 @@ def warnings_accept(request):
         else:
             messages.success(request, ngettext("%(n)s warning accepted.", "%(n)s warnings accepted.", count)
                              % {"n": count})
-    return _back_to_month(month)
+    return _back_to_month(month, "billing:month_check")
 
 
 @role_required(Role.COORDINATOR)
@@ -218,7 +219,7 @@ def warning_accept(request, pk):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Warning accepted."))
-        return redirect(f"{reverse('billing:month_end')}?month={delivery.date:%Y-%m}")
+        return redirect(f"{reverse('billing:month_check')}?month={delivery.date:%Y-%m}")
     return render(request, "billing/form.html", {"form": form, "title": _("Accept the warning"), "delivery": delivery})
 
 
@@ -234,7 +235,7 @@ def delivery_correct(request, pk):
         else:
             messages.success(request, _("The correction goes into the invoice of %(month)s.")
                              % {"month": f"{adjustment.month:%m.%Y}"})
-            return redirect(f"{reverse('billing:month_end')}?month={adjustment.month:%Y-%m}")
+            return redirect(f"{reverse('billing:month_closing')}?month={adjustment.month:%Y-%m}")
     return render(request, "billing/form.html", {
         "form": form, "title": _("Correct a session of an accepted month"), "delivery": delivery,
     })
@@ -331,19 +332,14 @@ def import_template(request, fmt):
 # --- Month end
 
 
-@role_required(Role.COORDINATOR)
-def month_end(request):
-    """The KOV coordinator's start page: the month's check, totals, budgets and the close."""
+def _month_page(request, current: str) -> dict:
+    """What every month-end page has: the municipality, the chosen month (``?month=YYYY-MM``,
+    last month by default) with its neighbours, its state and the step indicator."""
     kov = request.user.municipality
     month = month_param(request.GET.get("month"), default=_last_month())
-    today = timezone.localdate()
     state = selectors.month_state(kov, month)
-    charts = dashboards.month_end_charts(municipality=kov, month=month)
-    person_page = Paginator(charts["person_rows"], 25).get_page(request.GET.get("page"))
-    problems = selectors.problem_deliveries(kov, month)[:200]
-    adjustments = selectors.adjustments_invoiced_in(kov, month)
     closable_from = add_months(month, 1)
-    context = {
+    return {
         "municipality": kov,
         "month": month,
         "previous": add_months(month, -1),
@@ -352,34 +348,101 @@ def month_end(request):
         "locked": bool(state and state.is_locked),
         "can_reopen": bool(state and state.may_reopen),
         "closable_from": closable_from,
-        "has_ended": today >= closable_from,
-        "blockers": rules.month_blockers(kov, month),
-        "problems": problems,
-        "by_component": selectors.totals_by_component(kov, month),
-        "by_provider": selectors.totals_by_provider(kov, month),
-        "adjustments": adjustments,
-        "preview": services.invoice_preview(municipality=kov, month=month),
-        "participants_in_month": selectors.participants_in_month(kov, month),
-        "charts": charts,
-        "person_page": person_page,
-        "invoices": state.invoices.order_by("-version") if state else [],
-        "dashboard": selectors.funding_dashboard(kov, today=today),
-        "contracts": selectors.contract_usages(kov),
-        "accept_form": AcceptForm(),
+        "has_ended": timezone.localdate() >= closable_from,
+        **month_steps.page_links(month, current),
     }
-    log_people(
-        request=request,
-        people=[
-            *((d.case.person, kov) for d in problems),
-            *((a.delivery.case.person, kov) for a in adjustments),
-            *((row["person_record"], kov) for row in person_page),
-        ],
+
+
+@role_required(Role.COORDINATOR)
+def month_end(request):
+    """The coordinator's start page: the month as steps, each with its state, what blocks the
+    next one and a link to the page where it is done; returned invoices and contracts ending."""
+    context = _month_page(request, "billing:month_end")
+    kov, today = context["municipality"], timezone.localdate()
+    overview = month_steps.month_steps(municipality=kov, month=context["month"], today=today, state=context["state"])
+    context.update(
+        steps=overview["steps"],
+        next_step=overview["next_step"],
+        invoice=overview["invoice"],
+        returned=selectors.invoices_for(request.user).filter(
+            state=Invoice.State.RETURNED, billing_month__state=MonthState.RETURNED
+        ).order_by("-month")[:10],
+        contracts_ending=provider_selectors.contracts_ending_soon(request.user, today=today).select_related(
+            "provider"
+        )[:10],
     )
-    return render(request, "billing/month_end.html", context)
+    return render(request, "billing/month_overview.html", context)
 
 
-def _back_to_month(month: dt.date):
-    return redirect(f"{reverse('billing:month_end')}?month={month:%Y-%m}")
+@role_required(Role.COORDINATOR)
+def month_check(request):
+    """Step 1: what blocks the close, each session with an error or a warning, accept, re-check."""
+    context = _month_page(request, "billing:month_check")
+    kov, month = context["municipality"], context["month"]
+    problems = selectors.problem_deliveries(kov, month)[:200]
+    context.update(
+        blockers=[] if context["locked"] else rules.month_blockers(kov, month),
+        problems=problems,
+        accept_form=AcceptForm(),
+    )
+    log_people(request=request, people=[(d.case.person, kov) for d in problems])
+    return render(request, "billing/month_check.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def month_closing(request):
+    """Step 2: what the close will invoice (preview, adjustments, totals) and the close button."""
+    context = _month_page(request, "billing:month_closing")
+    kov, month = context["municipality"], context["month"]
+    adjustments = selectors.adjustments_invoiced_in(kov, month)
+    state = context["state"]
+    context.update(
+        blockers=[] if context["locked"] else rules.month_blockers(kov, month),
+        adjustments=adjustments,
+        preview=services.invoice_preview(municipality=kov, month=month),
+        participants_in_month=selectors.participants_in_month(kov, month),
+        by_component=selectors.totals_by_component(kov, month),
+        by_provider=selectors.totals_by_provider(kov, month),
+        invoice=month_steps.live_invoice(state),
+    )
+    log_people(request=request, people=[(a.delivery.case.person, kov) for a in adjustments])
+    return render(request, "billing/month_closing.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def month_submission(request):
+    """Step 3: the closed month's invoice, its documents and the submission to SKA."""
+    context = _month_page(request, "billing:month_submission")
+    kov, month, state = context["municipality"], context["month"], context["state"]
+    agreement = selectors.agreement_for(kov, month)
+    context.update(
+        invoice=month_steps.live_invoice(state),
+        invoices=state.invoices.order_by("-version") if state else [],
+        agreement=agreement,
+        missing=agreement.missing_invoicing_details() if agreement else [],
+    )
+    return render(request, "billing/month_submission.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def month_dashboard(request):
+    """The month's figures: the funding agreement, the charts, budgets per person, contracts."""
+    context = _month_page(request, "billing:month_dashboard")
+    kov, month = context["municipality"], context["month"]
+    charts = dashboards.month_end_charts(municipality=kov, month=month)
+    person_page = Paginator(charts["person_rows"], 25).get_page(request.GET.get("page"))
+    context.update(
+        charts=charts,
+        person_page=person_page,
+        dashboard=selectors.funding_dashboard(kov, today=timezone.localdate()),
+        contracts=selectors.contract_usages(kov),
+    )
+    log_people(request=request, people=[(row["person_record"], kov) for row in person_page])
+    return render(request, "billing/month_dashboard.html", context)
+
+
+def _back_to_month(month: dt.date, page: str = "billing:month_end"):
+    return redirect(f"{reverse(page)}?month={month:%Y-%m}")
 
 
 @require_POST
@@ -391,7 +454,7 @@ def month_close(request):
     except services.BillingError as error:
         for message in error.messages:
             messages.error(request, message)
-        return _back_to_month(month)
+        return _back_to_month(month, "billing:month_closing")
     messages.success(request, _("Month closed: invoice %(number)s.") % {"number": invoice.number})
     return redirect("billing:invoice_detail", pk=invoice.pk)
 
@@ -410,7 +473,7 @@ def month_recheck(request):
             ngettext("Checked again; %(n)s delivery changed.", "Checked again; %(n)s deliveries changed.", changed)
             % {"n": changed},
         )
-    return _back_to_month(month)
+    return _back_to_month(month, "billing:month_check")
 
 
 @require_POST

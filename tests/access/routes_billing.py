@@ -124,6 +124,10 @@ OTHER_PROVIDERS_REFUSED = {"provider_user_2": 200, "provider_user_b": 200}
 
 ROUTES = [
     Route("billing:month_end", roles=COORDINATOR),
+    Route("billing:month_check", roles=COORDINATOR),
+    Route("billing:month_closing", roles=COORDINATOR),
+    Route("billing:month_submission", roles=COORDINATOR),
+    Route("billing:month_dashboard", roles=COORDINATOR),
     Route("billing:my_attendance", roles=PROVIDER),
     Route("billing:delivery_list", roles=ENTRY),
     Route("billing:delivery_add", roles=ENTRY),

@@ -28,6 +28,10 @@ WITH_QUERY = [
     ("billing:delivery_list", "?month=2026-04"),
     ("billing:delivery_list", "?month=2026-04&q=Test"),
     ("billing:month_end", "?month=2026-04"),
+    ("billing:month_check", "?month=2026-04"),
+    ("billing:month_closing", "?month=2026-04"),
+    ("billing:month_submission", "?month=2026-04"),
+    ("billing:month_dashboard", "?month=2026-04"),
 ]
 
 #: Pages that must show a code in this world: if the world stops showing one, the test
@@ -45,7 +49,7 @@ MUST_SHOW = {
     },
     "coordinator_a": {
         "cases:persons",
-        "billing:month_end?month=2026-04",
+        "billing:month_dashboard?month=2026-04",
         "billing:delivery_list?month=2026-04",
     },
     # SKA staff and administrators see no person on any page; should one ever show, it logs.

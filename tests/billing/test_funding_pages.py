@@ -108,21 +108,25 @@ def test_the_invoices_participants_equal_the_month_end_pages(client, kov_a, coor
     services.record_deliveries(drafts=[world.draft()], by=coordinator_a)
     invoice = services.close_month(municipality=kov_a, month=date(2026, 4, 1), by=coordinator_a, today=date(2026, 5, 4))
     client.force_login(coordinator_a)
-    page = client.get("/billing/month-end/?month=2026-04")
+    page = client.get("/billing/month-end/closing/?month=2026-04")
     shown = page.context["participants_in_month"]
     assert invoice.participants == shown == 2
-    assert page.context["charts"]["fill_rows"][-1]["participants"] == shown
+    dashboard = client.get("/billing/month-end/dashboard/?month=2026-04")
+    assert dashboard.context["charts"]["fill_rows"][-1]["participants"] == shown
     assert f'data-testid="participants-in-month">{shown}<' in page.content.decode()
 
 
 def test_the_month_end_page_says_what_the_invoices_would_lack(client, kov_a, coordinator_a):
     agreement = FundingAgreementFactory(municipality=kov_a, iban="", street_address="")
     client.force_login(coordinator_a)
-    page = client.get("/billing/month-end/?month=2026-04").content.decode()
+    page = client.get("/billing/month-end/dashboard/?month=2026-04").content.decode()
     gaps = page.split('data-testid="invoicing-gaps">')[1].split("</p>")[0]
+    submission = client.get("/billing/month-end/submission/?month=2026-04").content.decode()
+    assert gaps.split(".")[0] in submission.split('data-testid="invoicing-gaps">')[1]
     assert "registrikood" in gaps and "aadress" in gaps and "arvelduskonto (IBAN)" in gaps
     assert f"/billing/funding/{agreement.pk}/edit/" in gaps
     kov_a.registry_code = "75000006"
     kov_a.save(update_fields=["registry_code"])
     FundingAgreement.objects.filter(pk=agreement.pk).update(iban="EE382200221020145685", street_address="Keskväljak 1")
-    assert 'data-testid="invoicing-gaps"' not in client.get("/billing/month-end/?month=2026-04").content.decode()
+    for step in ("dashboard", "submission"):
+        assert 'data-testid="invoicing-gaps"' not in client.get(f"/billing/month-end/{step}/?month=2026-04").content.decode()

@@ -71,7 +71,7 @@ def test_the_funding_agreement_counts_participants_and_places_in_estonian(client
     InterimEvaluationFactory(agreement=world.agreement, date=date(2026, 4, 30), participants=1)
     client.force_login(coordinator_a)
     with time_machine.travel(MAY_4):
-        page = client.get("/billing/month-end/?month=2026-04", **ET).content.decode()
+        page = client.get("/billing/month-end/dashboard/?month=2026-04", **ET).content.decode()
     assert "<strong>2 osalejat</strong> / 10 planeeritud kohta" in page
     assert "30.04.2026, 1 osaleja" in page
 
@@ -94,11 +94,13 @@ def test_submitting_an_invoice_asks_for_confirmation_like_closing(client, world,
 def test_a_month_is_offered_for_closing_only_after_it_has_ended(client, world, coordinator_a):
     client.force_login(coordinator_a)
     with time_machine.travel(datetime(2026, 4, 30, 15, 0, tzinfo=TZ)):
-        page = client.get("/billing/month-end/?month=2026-04", **ET).content.decode()
+        page = client.get("/billing/month-end/closing/?month=2026-04", **ET).content.decode()
+        overview = client.get("/billing/month-end/?month=2026-04", **ET).content.decode()
     assert "/billing/month-end/close/" not in page
     assert "Kuu saab sulgeda alates 01.05.2026" in page
+    assert "Kuu saab sulgeda alates 01.05.2026" in overview.split('data-testid="step-close"')[1]
     with time_machine.travel(datetime(2026, 5, 1, 8, 0, tzinfo=TZ)):
-        page = client.get("/billing/month-end/?month=2026-04", **ET).content.decode()
+        page = client.get("/billing/month-end/closing/?month=2026-04", **ET).content.decode()
     assert "/billing/month-end/close/" in page
     assert "Kuu saab sulgeda alates" not in page
 
@@ -110,9 +112,9 @@ def test_a_pending_adjustment_shows_on_the_month_it_will_be_invoiced_in(client, 
         response = client.post(
             f"/billing/deliveries/{accepted_april.pk}/correct/", {"new_minutes": "30", "reason": "Lühem kord"}
         )
-        assert response["Location"] == "/billing/month-end/?month=2026-05"
+        assert response["Location"] == "/billing/month-end/closing/?month=2026-05"
         services.record_deliveries(drafts=[world.draft(date=date(2026, 5, 6))], by=coordinator_a)
-        response = client.get("/billing/month-end/?month=2026-05", **ET)
+        response = client.get("/billing/month-end/closing/?month=2026-05", **ET)
     [adjustment] = response.context["adjustments"]
     assert (adjustment.delivery, adjustment.original_month, adjustment.amount) == (
         accepted_april, date(2026, 4, 1), Decimal("-15.00"),

@@ -103,8 +103,10 @@ def test_the_coordinator_closes_a_month_from_the_month_end_page(client, world, c
     services.record_deliveries(drafts=[world.draft()], by=coordinator_a)
     client.force_login(coordinator_a)
     with time_machine.travel(MAY):
-        page = client.get("/billing/month-end/").content.decode()
-        assert "L23" in page and "30,00" in page
+        overview = client.get("/billing/month-end/").content.decode()
+        assert 'data-testid="step-close" data-state="current"' in overview
+        page = client.get("/billing/month-end/closing/").content.decode()
+        assert "L23" in page and "30,00" in page and 'data-confirm="' in page
         response = client.post("/billing/month-end/close/", {"month": "2026-04"})
     invoice = Invoice.objects.get()
     assert response["Location"] == f"/billing/invoices/{invoice.pk}/"
@@ -193,6 +195,18 @@ def test_the_invoice_page_links_its_pdf_and_xlsx(client, world, coordinator_a, d
         job = ReportJob.objects.get(kind=kind, municipality=world.kov, month=date(2026, 4, 1), is_current=True)
         assert f'href="{reverse("reporting:download", args=[job.pk])}"' in files, kind
     assert files.index("invoice_pdf") < files.index("cost_report")
+    # every download link of the page answers with its file's type
+    types = {
+        "application/pdf": re.search(r'data-testid="report-invoice_pdf".*?href="([^"]+/download/)"', files, re.S)[1],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+            re.search(r'data-testid="report-cost_report".*?href="([^"]+/download/)"', files, re.S)[1],
+        "application/xml": re.search(r'href="([^"]+)" data-testid="einvoice"', page)[1],
+    }
+    for content_type, link in types.items():
+        response = client.get(link)
+        assert (response.status_code, response["Content-Type"]) == (200, content_type), link
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body.startswith({"application/pdf": b"%PDF", "application/xml": b"<?xml"}.get(content_type, b"PK"))
 
 
 def test_the_contract_page_shows_what_billing_has_invoiced(client, world, coordinator_a):
@@ -258,7 +272,7 @@ def test_the_month_end_page_warns_at_90_percent_of_a_contracts_maximum(client, w
     services.submit_invoice(invoice=invoice, by=coordinator_a)  # maximum amounts count what SKA counts
     client.force_login(coordinator_a)
     with time_machine.travel(MAY):
-        response = client.get("/billing/month-end/?month=2026-04")
+        response = client.get("/billing/month-end/dashboard/?month=2026-04")
     row = next(c for c in response.context["contracts"] if c["contract"] == world.contract)
     assert (row["used"], row["remaining"], row["warning"]) == (30, 2, True)
     assert "table-danger" in response.content.decode()

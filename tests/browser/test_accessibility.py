@@ -119,6 +119,10 @@ def pages_of(username: str):
             ("deadlines", go("/cases/deadlines/")),
             ("plan", go(f"/assessments/plan/{plan.pk}/")),
             ("month end", go("/billing/month-end/")),
+            ("month check", go("/billing/month-end/check/")),
+            ("month close", go("/billing/month-end/closing/")),
+            ("month submission", go("/billing/month-end/submission/")),
+            ("month dashboard", go("/billing/month-end/dashboard/")),
             ("deliveries", go("/billing/deliveries/")),
             ("reports", go("/reports/")),
             ("funding agreement", follow("/billing/funding/", r"^/billing/funding/\d+/$")),
@@ -155,7 +159,10 @@ NARROW = {"width": 390, "height": 844}
 #: Pages with the widest tables, checked again on a phone-sized screen.
 NARROW_PAGES = {
     "kj.metsakula": ["/cases/persons/", "/cases/deadlines/"],
-    "koord.metsakula": ["/billing/month-end/", "/billing/deliveries/", "/reports/"],
+    "koord.metsakula": [
+        "/billing/month-end/", "/billing/month-end/check/", "/billing/month-end/dashboard/",
+        "/billing/deliveries/", "/reports/",
+    ],
     "ska": ["/reports/months/", "/billing/invoices/", "/providers/register/"],
 }
 

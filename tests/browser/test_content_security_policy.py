@@ -23,6 +23,8 @@ def test_month_end_runs_under_the_policy_and_a_declined_close_sends_nothing(page
     with time_machine.travel(MAY_4, tick=True):
         log_in(page, coordinator_a.username)
         expect(page).to_have_url(re.compile(r"/billing/month-end/"))
+        page.get_by_test_id("month-steps-nav").get_by_role("link", name="Sulgemine").click()
+        expect(page).to_have_url(re.compile(r"/billing/month-end/closing/\?month=2026-04"))
         asked = []
         page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
         page.get_by_role("button", name="Sulge kuu").click()
@@ -30,6 +32,7 @@ def test_month_end_runs_under_the_policy_and_a_declined_close_sends_nothing(page
         assert asked and "sulgeda kuu" in asked[0]
         assert not Invoice.objects.exists()
         assert not BillingMonth.objects.filter(state="closed").exists()
+        page.goto("/billing/month-end/dashboard/")
         page.goto("/cases/")
     assert page.evaluate("typeof window.htmx") == "object"
     assert not violations, violations

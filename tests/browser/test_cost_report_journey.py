@@ -28,14 +28,15 @@ def test_the_month_close_produces_the_reports_and_ska_downloads_them(
     traveller.start()
     try:
         log_in(page, coordinator_a.username)
-        page.goto("/billing/month-end/?month=2026-04")
+        page.goto("/billing/month-end/submission/?month=2026-04")
         reports = page.locator("#month-reports")
         expect(reports.get_by_test_id("report-cost_report")).to_contain_text("Pole veel koostatud.")
+        page.goto("/billing/month-end/closing/?month=2026-04")
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="Sulge kuu").click()
         expect(page).to_have_url(re.compile(r"/billing/invoices/\d+/"))
 
-        page.goto("/billing/month-end/?month=2026-04")
+        page.goto("/billing/month-end/submission/?month=2026-04")
         row = page.locator("#month-reports").get_by_test_id("report-cost_report")
         expect(row.get_by_test_id("report-download")).to_have_text(
             f"KOV_Teenuskomponentide_andmekogu-{kov_a.code}-2026-04.xlsx"

@@ -19,7 +19,7 @@ def test_the_coordinator_sees_the_month_end_charts_and_their_tables(page, kov_a,
     catalogue.load(Component)  # transactional tests flush every table, the migrated catalogue too
     dashboard_world(kov_a, coordinator_a)
     log_in(page, coordinator_a.username)
-    page.goto("/billing/month-end/?month=2026-04")
+    page.goto("/billing/month-end/dashboard/?month=2026-04")
 
     for chart_id in CHARTS:
         canvas = page.locator(f"#{chart_id}-canvas")

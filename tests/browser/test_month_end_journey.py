@@ -65,15 +65,23 @@ def test_a_month_goes_from_attendance_to_skas_acceptance(page, kov_a, provider_u
         expect(page.get_by_text("Imporditud 4 korda.")).to_be_visible()
         expect(page).to_have_url(re.compile(r"/billing/deliveries/\?month=2026-04$"))
 
-        # 3. The validation report: 11 h of B1 is beyond the plan's 10 h; accept it with a reason.
+        # 3. The overview names the next step; the check page's validation report: 11 h of B1 is
+        #    beyond the plan's 10 h; accept it with a reason.
         page.goto("/billing/month-end/?month=2026-04")
+        expect(page.get_by_test_id("next-step")).to_contain_text("1 aktsepteerimata hoiatus.")
+        expect(page.get_by_test_id("step-close")).to_contain_text("1 hoiatus on aktsepteerimata.")
+        page.get_by_test_id("next-step").get_by_role("link", name="Kontrolli kuud").click()
+        expect(page).to_have_url(re.compile(r"/billing/month-end/check/\?month=2026-04$"))
         expect(page.get_by_test_id("blockers")).to_contain_text("1 hoiatus on aktsepteerimata.")
         expect(page.get_by_test_id("problems")).to_contain_text("rohkem kui plaani")
         page.get_by_label("Aktsepteerimise põhjus").fill("Kriisiperiood, plaan muutub")
         page.get_by_role("button", name="Kinnita").click()
         expect(page.get_by_test_id("blockers-none")).to_be_visible()
 
-        # 4. Close and submit.
+        # 4. On to the close page, close, and submit.
+        page.get_by_test_id("step-next").click()
+        expect(page).to_have_url(re.compile(r"/billing/month-end/closing/\?month=2026-04$"))
+        expect(page.get_by_test_id("preview")).to_contain_text("5\xa0734,00\xa0€")
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="Sulge kuu").click()
         expect(page.get_by_test_id("invoice-state")).to_have_text("suletud, esitamata")
@@ -112,7 +120,7 @@ def test_a_month_goes_from_attendance_to_skas_acceptance(page, kov_a, provider_u
         page.get_by_label("Kestus (min)").fill("270")
         page.get_by_role("button", name="Salvesta").click()
         expect(page.get_by_text("Kord salvestatud.")).to_be_visible()
-        page.goto("/billing/month-end/?month=2026-04")
+        page.goto("/billing/month-end/closing/?month=2026-04")
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="Sulge kuu").click()
         expect(page.get_by_test_id("invoice-total")).to_have_text("5\xa0685,00\xa0€")

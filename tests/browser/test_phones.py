@@ -107,7 +107,7 @@ def test_at_1280_px_the_fill_rate_table_and_the_quality_of_life_chart_show_every
 
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "koord.metsakula")
-    page.goto("/billing/month-end/")
+    page.goto("/billing/month-end/dashboard/")
     box = page.get_by_test_id("table-fill").locator("xpath=..")
     widths = box.evaluate("box => [box.scrollWidth, box.clientWidth]")
     assert widths[0] <= widths[1], f"the fill-rate table is cut: {widths}"

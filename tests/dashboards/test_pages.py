@@ -42,7 +42,7 @@ def _rows(table: str) -> list[list[str]]:
 
 def _month_end(client, user, month="2026-04"):
     client.force_login(user)
-    response = client.get(f"/billing/month-end/?month={month}")
+    response = client.get(f"/billing/month-end/dashboard/?month={month}")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -157,7 +157,8 @@ def test_ska_sees_spend_per_municipality_and_no_person(client, world, kov_b, ska
 
 def test_ska_cannot_open_the_coordinators_month_end_page(client, ska_user):
     client.force_login(ska_user)
-    assert client.get("/billing/month-end/?month=2026-04").status_code == 403
+    for step in MONTH_PAGES:
+        assert client.get(f"/billing/month-end/{step}?month=2026-04").status_code == 403
 
 
 def test_a_coordinator_sees_only_their_own_municipality_on_the_overview(client, world, kov_b, coordinator_b):
@@ -179,11 +180,17 @@ def test_a_coordinators_overview_counts_what_ska_counts_and_says_so(client, worl
     assert _rows(table)[0][-1] == "300,00\xa0€"  # the closed, unsubmitted April is not counted
 
 
-def _page_queries(client, user) -> int:
+MONTH_PAGES = ("", "check/", "closing/", "submission/", "dashboard/")
+
+
+def _page_queries(client, user) -> list[int]:
     client.force_login(user)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/billing/month-end/?month=2026-04").status_code == 200
-    return len(queries)
+    counts = []
+    for step in MONTH_PAGES:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/billing/month-end/{step}?month=2026-04").status_code == 200
+        counts.append(len(queries))
+    return counts
 
 
 def test_the_month_end_pages_queries_do_not_grow_with_the_persons(client, world, coordinator_a):

@@ -113,7 +113,7 @@ def test_the_navigation_links_ska_to_the_table(client, ska_user, coordinator_a):
 
 def test_the_month_end_page_lists_the_months_reports_with_their_files(client, month, coordinator_a):
     client.force_login(coordinator_a)
-    page = client.get(reverse("billing:month_end"), {"month": "2026-04"}).content.decode()
+    page = client.get(reverse("billing:month_submission"), {"month": "2026-04"}).content.decode()
     section = page.split('id="month-reports"')[1]
     for kind in (
         "cost_report",
@@ -131,7 +131,7 @@ def test_generating_from_the_month_page_returns_to_it(
     client, month, kov_a, coordinator_a, django_capture_on_commit_callbacks
 ):
     client.force_login(coordinator_a)
-    back = reverse("billing:month_end") + "?month=2026-04#month-reports"
+    back = reverse("billing:month_submission") + "?month=2026-04#month-reports"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("reporting:request"),
