@@ -66,6 +66,7 @@ DECLARE
     ids bigint[];
     counted integer;
     wrong bigint;
+    wrong_provider bigint;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         SELECT min(n.date) INTO day
@@ -77,12 +78,13 @@ BEGIN
             RAISE EXCEPTION 'billing month % is locked', to_char(day, 'MM.YYYY')
                 USING ERRCODE = 'TU423', DETAIL = to_char(day, 'YYYY-MM-DD');
         END IF;
-        SELECT n.specialist_id INTO wrong
+        SELECT n.specialist_id, n.provider_id INTO wrong, wrong_provider
         FROM (SELECT DISTINCT specialist_id, provider_id FROM new_rows) n
         LEFT JOIN providers_specialist s ON s.id = n.specialist_id AND s.provider_id = n.provider_id
         WHERE s.id IS NULL LIMIT 1;
         IF FOUND THEN
-            RAISE EXCEPTION 'specialist % does not work for the provider named', wrong USING ERRCODE = 'TU409';
+            RAISE EXCEPTION 'specialist % does not work for provider %', wrong, wrong_provider
+                USING ERRCODE = 'TU409';
         END IF;
     END IF;{_reference_checks()}
     RETURN NULL;
