@@ -44,9 +44,22 @@ class Status(models.TextChoices):
     ERROR = "error", _("error")
 
 
+#: The history rows of deliveries are read by delivery id and date only; their reference columns
+#: are not indexed (an import writes one history row per delivery).
+HISTORY_NOT_INDEXED = [
+    "municipality", "case", "component", "provider", "specialist", "contract", "accepted_by", "created_by",
+]
+
+
 class Delivery(models.Model):
     """One session of one component delivered to one person (a line of the attendance sheet,
-    *osalemise leht*). A group session is several deliveries sharing ``session_key``."""
+    *osalemise leht*). A group session is several deliveries sharing ``session_key``.
+
+    Its references are checked by the database once per statement, not once per row (migration
+    0011): a trigger on the inserted or updated rows as a set, and triggers on the referenced
+    tables that refuse deleting a row a delivery names (``db_constraint=False`` below). The
+    municipality, case and provider need no index of their own: the (…, date) indexes lead with
+    them."""
 
     class Source(models.TextChoices):
         FORM = "form", pgettext_lazy("delivery source", "form")
@@ -54,23 +67,28 @@ class Delivery(models.Model):
         IMPORT = "import", _("import")
 
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+",
+        db_constraint=False, db_index=False,
     )
     case = models.ForeignKey(
-        Case, verbose_name=_("person"), on_delete=models.PROTECT, related_name="deliveries"
+        Case, verbose_name=_("person"), on_delete=models.PROTECT, related_name="deliveries",
+        db_constraint=False, db_index=False,
     )
     component = models.ForeignKey(
-        Component, verbose_name=_("component"), on_delete=models.PROTECT, related_name="+"
+        Component, verbose_name=_("component"), on_delete=models.PROTECT, related_name="+",
+        db_constraint=False,
     )
     provider = models.ForeignKey(
-        Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="deliveries"
+        Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="deliveries",
+        db_constraint=False, db_index=False,
     )
     specialist = models.ForeignKey(
-        Specialist, verbose_name=_("specialist"), on_delete=models.PROTECT, related_name="deliveries"
+        Specialist, verbose_name=_("specialist"), on_delete=models.PROTECT, related_name="deliveries",
+        db_constraint=False,
     )
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="deliveries",
+        related_name="deliveries", db_constraint=False,
     )
     date = models.DateField(_("date"))
     start_time = models.TimeField(
@@ -97,6 +115,7 @@ class Delivery(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
     # Filled in by the database trigger from date, start_time and minutes (never by Python).
@@ -108,9 +127,10 @@ class Delivery(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["slot"])
+    history = HistoricalRecords(excluded_fields=["slot"], no_db_index=HISTORY_NOT_INDEXED, user_db_constraint=False)
 
     class Meta:
         verbose_name = _("delivery")

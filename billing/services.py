@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, Sum
@@ -510,8 +509,11 @@ def _lock_open_month(municipality: Municipality, month: dt.date) -> BillingMonth
     """The month's row, created if need be and locked (select_for_update) inside the caller's
     transaction, so two coordinators pressing "close" at once get one invoice and one "already
     closed", and a refused close leaves no row behind."""
-    BillingMonth.objects.get_or_create(municipality=municipality, month=month)
-    billing_month = BillingMonth.objects.select_for_update().get(municipality=municipality, month=month)
+    locked = BillingMonth.objects.select_for_update().filter(municipality=municipality, month=month)
+    billing_month = locked.first()  # one query when the month has a row (any delivery made one)
+    if billing_month is None:
+        BillingMonth.objects.get_or_create(municipality=municipality, month=month)
+        billing_month = locked.get()
     if billing_month.is_locked:
         raise BillingError(
             _("Month %(month)s is already closed (%(state)s).")
@@ -596,6 +598,7 @@ def close_month(*, municipality: Municipality, month: dt.date, by, today: dt.dat
     with transaction.atomic():
         billing_month = _lock_open_month(municipality, month)
         agreement, fee = _fee_or_refusals(municipality, month)
+        agreement.municipality = municipality  # the seller's name and code, without a query
         version = billing_month.invoices.count() + 1
         invoice = Invoice.objects.create(
             billing_month=billing_month, municipality=municipality, month=month, version=version,
@@ -615,9 +618,9 @@ def close_month(*, municipality: Municipality, month: dt.date, by, today: dt.dat
         invoice.save(update_fields=["components_total", "adjustments_total", "total"])
         billing_month.state = MonthState.CLOSED
         billing_month.save(update_fields=["state"])
-        transaction.on_commit(
-            partial(signals.month_closed.send_robust, sender=Invoice, invoice=invoice, by=by)
-        )
+        # In the same transaction: the month's report jobs commit with the close (one commit,
+        # not one per job), and their messages go to the queue after it (on_commit).
+        signals.month_closed.send_robust(sender=Invoice, invoice=invoice, by=by)
     return invoice
 
 

@@ -13,11 +13,14 @@ ON_MONTH_CLOSED = ("cost_report", "invoice_pdf")
 
 
 def month_closed(sender, *, invoice, by=None, **kwargs) -> None:
-    """Queue the month's cost report and invoice PDF, requested by the system (``by=None``)."""
+    """Queue the month's cost report and invoice PDF, requested by the system (``by=None``).
+
+    Runs inside the close's transaction: each job is written in a savepoint of its own
+    (request_report's ``atomic``) and sent to the queue when the close commits."""
     for kind in ON_MONTH_CLOSED:
         try:
             services.request_report(
                 kind=kind, by=None, municipality=invoice.municipality, month=invoice.month
             )
-        except Exception:  # the close has committed; a report that cannot start must not undo it
+        except Exception:  # a report that cannot start must not undo the close (its savepoint rolled back)
             logger.exception("Could not queue %s for invoice %s", kind, invoice.pk)

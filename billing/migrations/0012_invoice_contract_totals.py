@@ -20,7 +20,7 @@ GROUP BY i.id, d.contract_id
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0010_importjob'),
+        ('billing', '0011_delivery_checks_per_statement'),
         ('providers', '0001_initial'),
     ]
 
