@@ -146,6 +146,8 @@ def assessment_edit(request, pk):
                 return redirect("assessments:assessment_detail", pk=assessment.pk)
             messages.success(request, _("The assessment is saved."))
             return redirect("assessments:assessment_edit", pk=assessment.pk)
+        except services.IncompleteAssessment as error:
+            form.mark_missing(error.item_ids)
         except AssessmentError as error:
             _fail(form, error)
     return _page(request, "assessment_form.html", form=form, assessment=assessment, case=case)
