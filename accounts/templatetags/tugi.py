@@ -23,6 +23,14 @@ def money(value) -> str:
 
 
 @register.filter
+def hours_from_minutes(minutes) -> str:
+    """Minutes as hours with two decimals in the active locale (90 → 1,50)."""
+    if minutes is None or minutes == "":
+        return ""
+    return decimal2(Decimal(int(minutes)) / 60)
+
+
+@register.filter
 def decimal2(value) -> str:
     """A quantity with two decimals in the active locale (1,50)."""
     if value is None or value == "":

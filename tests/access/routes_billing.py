@@ -125,6 +125,7 @@ OTHER_PROVIDERS_REFUSED = {"provider_user_2": 200, "provider_user_b": 200}
 ROUTES = [
     Route("billing:month_end", roles=COORDINATOR),
     Route("billing:my_attendance", roles=PROVIDER),
+    Route("billing:specialist_home", roles=PROVIDER),
     Route("billing:delivery_list", roles=ENTRY),
     Route("billing:delivery_add", roles=ENTRY),
     # Case managers, coordinators of KOV A and the delivering provider's specialist.
