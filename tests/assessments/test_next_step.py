@@ -47,7 +47,7 @@ def test_a_noticed_persons_next_step_is_the_decision_on_entry(client, kov_a, cas
     client.force_login(case_manager_a)
     actions = _next_step(_detail(client, case))
     assert f'class="btn btn-primary btn-sm" data-testid="next-step" href="{reverse("cases:eligibility", args=[case.pk])}"' in actions
-    assert "Otsustage sisenemine" in actions
+    assert "Otsusta sisenemine" in actions
     assert reverse("cases:close", args=[case.pk]) in actions and "btn-outline-danger" not in actions
     step = deadlines.next_step(case, [])
     assert (step.kind, step.since, step.due) == (deadlines.Kind.ENTRY_DECISION, case.noticed_on, None)
@@ -57,7 +57,7 @@ def test_after_entry_the_next_step_starts_the_assessment_and_exit_is_secondary(c
     client.force_login(case_manager_a)
     actions = _next_step(_detail(client, case))
     start = reverse("assessments:assessment_start", args=[case.pk])
-    assert re.search(rf'<form method="post" action="{start}">.*Hinnake toetusvajadust</button>', actions, re.S)
+    assert re.search(rf'<form method="post" action="{start}">.*Hinda toetusvajadust</button>', actions, re.S)
     exit_button = re.search(r'<a class="([^"]*)" data-testid="exit"', actions).group(1)
     assert exit_button == "btn btn-outline-secondary btn-sm"
     response = client.post(start)
@@ -87,7 +87,7 @@ def test_after_the_assessment_the_next_step_links_base_support_then_follows_the_
     page = _detail(client, case)
     draft_url = reverse("assessments:plan_detail", args=[plan.pk])
     assert f'href="{draft_url}"' in _next_step(page)
-    assert "Lugege plaani kavandit" in _next_step(page)
+    assert "Vaata plaani kavandit" in _next_step(page)
     state = _test_id(page, "plan-state")
     assert "kavand alates 23.01.2026" in state and draft_url in state
 
