@@ -104,7 +104,7 @@ def start_url(user) -> str:
     names = {
         Role.CASE_MANAGER: "cases:home",
         Role.COORDINATOR: "billing:month_end",
-        Role.PROVIDER: "billing:my_attendance",
+        Role.PROVIDER: "billing:specialist_home",
         Role.SKA: "reporting:home",
         Role.ADMIN: "admin:index",
     }

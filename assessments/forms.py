@@ -80,6 +80,15 @@ class AssessmentForm(TugiForm):
             (a, self[f"level_{a.pk}"], self[f"notes_{a.pk}"], self[f"sources_{a.pk}"]) for a in self.answers
         ]
 
+    def mark_missing(self, item_ids) -> None:
+        """Mark the level field of each domain whose level of need is missing (finishing refused)."""
+        for answer in self.answers:
+            if answer.item_id in item_ids:
+                self.add_error(
+                    f"level_{answer.pk}",
+                    _("Choose the level of need in the domain %(domain)s.") % {"domain": answer.item.name},
+                )
+
     def answer_inputs(self):
         from .services import AnswerInput
 

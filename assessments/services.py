@@ -52,6 +52,15 @@ class AssessmentError(DomainError):
     """A rule of assessments or plans was broken."""
 
 
+class IncompleteAssessment(AssessmentError):
+    """Finishing an assessment with domains whose level of need is not given; ``item_ids`` names
+    them, so the form marks each missing field."""
+
+    def __init__(self, message, *, item_ids: list[int]):
+        super().__init__(message)
+        self.item_ids = item_ids
+
+
 def _d(day: date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
@@ -185,10 +194,12 @@ def finish_assessment(*, assessment: Assessment) -> Assessment:
     assessment = Assessment.objects.select_for_update().select_related("case").get(pk=assessment.pk)
     if assessment.is_finished:
         raise AssessmentError(_("The assessment is already finished."))
-    missing = [a.item.name for a in assessment.answers.select_related("item") if a.level_id is None]
+    missing = [a for a in assessment.answers.select_related("item") if a.level_id is None]
     if missing:
-        raise AssessmentError(
-            _("Give the level of need in every domain. Missing: %(domains)s.") % {"domains": ", ".join(missing)}
+        raise IncompleteAssessment(
+            _("Give the level of need in every domain. Missing: %(domains)s.")
+            % {"domains": ", ".join(a.item.name for a in missing)},
+            item_ids=[a.item_id for a in missing],
         )
     if not assessment.summary.strip():
         raise AssessmentError(_("Write a summary before finishing the assessment."), field="summary")

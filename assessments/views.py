@@ -146,6 +146,8 @@ def assessment_edit(request, pk):
                 return redirect("assessments:assessment_detail", pk=assessment.pk)
             messages.success(request, _("The assessment is saved."))
             return redirect("assessments:assessment_edit", pk=assessment.pk)
+        except services.IncompleteAssessment as error:
+            form.mark_missing(error.item_ids)
         except AssessmentError as error:
             _fail(form, error)
     return _page(request, "assessment_form.html", form=form, assessment=assessment, case=case)
@@ -483,7 +485,9 @@ def survey_add(request, pk):
     if instrument is None:
         messages.error(request, _("No version of the quality-of-life questionnaire is published yet."))
         return redirect("assessments:case", pk=case.pk)
-    form = SurveyForm(request.POST or None, instrument=instrument)
+    # The case file's next step names the occasion and the respondent whose survey is due.
+    due = {key: request.GET[key] for key in ("occasion", "respondent") if key in request.GET}
+    form = SurveyForm(request.POST or None, instrument=instrument, initial=due)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -77,10 +77,19 @@ class DeliveryEntryForm(TugiForm):
     )
     note = RuleTextField(rule_name="note", label=_("Note"))
 
-    def __init__(self, *args, cases, user, **kwargs):
+    def __init__(self, *args, cases, user, planned_components=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
         self.fields["participants"].queryset = cases
+        if planned_components:
+            # The person's plan components first; any other stays possible (the rule catalogue
+            # warns of a session that is not on the plan).
+            every = list(self.fields["component"].queryset)
+            self.fields["component"].choices = [
+                ("", "---------"),
+                (_("In the plan"), [(c.pk, str(c)) for c in every if c.pk in planned_components]),
+                (_("Other"), [(c.pk, str(c)) for c in every if c.pk not in planned_components]),
+            ]
         if user.provider_id:
             self.fields["provider"].queryset = Provider.objects.filter(pk=user.provider_id)
             self.fields["provider"].initial = user.provider_id

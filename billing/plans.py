@@ -23,11 +23,11 @@ from assessments.selectors import (
 )
 from cases.models import Case
 from components.models import Component
-from tugi.workdays import month_end
+from tugi.workdays import month_end, month_start
 
 __all__ = [
     "covering_line", "is_planning_by_base_provider", "lines_for", "planned_budget", "planned_budget_totals",
-    "planned_budgets", "planned_hours", "provider_lines", "provider_lines_of_municipality",
+    "planned_budgets", "planned_component_ids", "planned_hours", "planned_hours_of_provider", "provider_lines", "provider_lines_of_municipality",
 ]
 
 #: Base-support components that the linked base-support provider delivers while the first plan
@@ -58,10 +58,38 @@ def planned_hours(*, case: Case, month: date, component_id: int, provider_id: in
     lines = plan_lines_in_month(case=case, month=month).filter(
         component_id=component_id, provider_id=provider_id, form=form
     )
+    return _hours(lines, month)
+
+
+def _hours(lines, month: date) -> Fraction:
+    """The hours a month of ``lines``, each in proportion to the days of ``month`` it is in force."""
     days = month_end(month).day
     return sum(
         (Fraction(line.monthly_quantity) * Fraction(line_days(line, month), days) for line in lines), Fraction(0)
     )
+
+
+def planned_hours_of_provider(*, provider_id: int, case_ids, month: date) -> dict[tuple[int, int, str], Fraction]:
+    """:func:`planned_hours` of many persons at once, keyed by (case id, component id, form): the
+    hours the plans buy from this provider in ``month``. One query."""
+    lines = (
+        PlanLine.objects.filter(plan__case_id__in=case_ids, provider_id=provider_id)
+        .in_force_between(month_start(month), month_end(month))
+        .select_related("plan")
+    )
+    groups: dict[tuple[int, int, str], list[PlanLine]] = {}
+    for line in lines:
+        groups.setdefault((line.plan.case_id, line.component_id, line.form), []).append(line)
+    return {key: _hours(group, month) for key, group in groups.items()}
+
+
+def planned_component_ids(*, case_id: int, provider_id: int | None, start: date, end: date) -> set[int]:
+    """The components the person's agreed plan buys (from ``provider_id``, or from anyone when None)
+    at some time in start..end: the session form offers them first."""
+    lines = PlanLine.objects.filter(plan__case_id=case_id).in_force_between(start, end)
+    if provider_id is not None:
+        lines = lines.filter(provider_id=provider_id)
+    return set(lines.values_list("component_id", flat=True))
 
 
 def is_planning_by_base_provider(*, case: Case, day: date, component: Component, provider_id: int) -> bool:

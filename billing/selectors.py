@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -529,3 +531,57 @@ def spend_per_municipality_by_month(*, user, months: list[dt.date]) -> list[dict
     for row in rows.values():
         row["total"] = sum(row["amounts"], ZERO)
     return list(rows.values())
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """One plan line's month for the provider: the hours the plan buys (pro rata to the days the
+    line is in force, as the rule catalogue's "beyond plan" counts them) and the minutes recorded."""
+
+    month: dt.date
+    planned_hours: Fraction
+    recorded_minutes: int
+
+    @property
+    def planned(self) -> Decimal:
+        return _hours_shown(self.planned_hours)
+
+    @property
+    def recorded(self) -> Decimal:
+        return _hours_shown(Fraction(self.recorded_minutes, 60))
+
+    @property
+    def planned_minutes(self) -> int:
+        """Whole minutes, for the grid's running total (it adds minutes as they are typed)."""
+        return round(self.planned_hours * 60)
+
+    @property
+    def beyond(self) -> bool:
+        return self.recorded_minutes > self.planned_hours * 60
+
+
+def _hours_shown(hours: Fraction) -> Decimal:
+    return Decimal(hours.numerator) / Decimal(hours.denominator) if hours else Decimal(0)
+
+
+def plan_progress(
+    *, provider_id: int, lines, months: list[dt.date]
+) -> dict[tuple[int, int, str, dt.date], PlanProgress]:
+    """Plan hours against recorded hours of the provider's plan lines (the week grid's rows, the
+    specialist's start page), keyed by (case id, component id, form, month). Lines of one person,
+    component and form share their month, as the "beyond plan" rule counts them. Two queries a
+    month, however many lines."""
+    case_ids = sorted({line.plan.case_id for line in lines})
+    result = {}
+    for month in sorted({month_start(m) for m in months}):
+        planned = plans.planned_hours_of_provider(provider_id=provider_id, case_ids=case_ids, month=month)
+        recorded = {
+            (r["case_id"], r["component_id"], r["form"]): r["minutes"]
+            for r in Delivery.objects.filter(
+                provider_id=provider_id, case_id__in=case_ids, date__gte=month, date__lte=month_end(month)
+            ).values("case_id", "component_id", "form").annotate(minutes=Sum("minutes")).order_by()
+        }
+        for line in lines:
+            key = (line.plan.case_id, line.component_id, line.form)
+            result[(*key, month)] = PlanProgress(month, planned.get(key, Fraction(0)), recorded.get(key, 0))
+    return result

@@ -5,6 +5,7 @@ from . import views
 app_name = "billing"
 
 urlpatterns = [
+    path("start/", views.specialist_home, name="specialist_home"),
     path("attendance/", views.my_attendance, name="my_attendance"),
     path("deliveries/", views.delivery_list, name="delivery_list"),
     path("deliveries/add/", views.delivery_add, name="delivery_add"),

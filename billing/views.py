@@ -58,10 +58,16 @@ def my_attendance(request):
     monday = week_param(request.GET.get("week") or request.POST.get("week"), default=timezone.localdate())
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     specialist = Specialist.objects.filter(user=request.user).first()
+    # One person's lines only, when the specialist's start page sent them here.
+    person = _grid_person(request)
     page = Paginator(
-        plans.provider_lines(provider_id=request.user.provider_id, start=days[0], end=days[-1]),
+        plans.provider_lines(
+            provider_id=request.user.provider_id, start=days[0], end=days[-1],
+            case_ids=[person.pk] if person else None,
+        ),
         settings.GRID_LINES_PER_PAGE,
     ).get_page(request.GET.get("page") or request.POST.get("page"))
+    case_query = f"&case={person.pk}" if person else ""
     form = WeekGridForm(request.POST or None, lines=page.object_list, days=days)
     if request.method == "POST" and specialist is None:
         messages.error(request, _("Nothing was saved: your account is not linked to a specialist."))
@@ -82,14 +88,68 @@ def my_attendance(request):
                     request,
                     ngettext("%(n)s session recorded.", "%(n)s sessions recorded.", len(drafts)) % {"n": len(drafts)},
                 )
-                return redirect(f"{reverse('billing:my_attendance')}?week={monday.isoformat()}&page={page.number}")
+                return redirect(
+                    f"{reverse('billing:my_attendance')}?week={monday.isoformat()}&page={page.number}{case_query}"
+                )
     if form.errors:
         messages.error(request, _("Nothing was saved: correct the marked cells."))
     log_cases(request=request, cases=[line.plan.case for line in page])
+    rows = form.rows(selectors.minutes_recorded(request.user, days[0], days[-1]))
+    months = sorted({month_start(day) for day in days})
+    progress = selectors.plan_progress(provider_id=request.user.provider_id, lines=page.object_list, months=months)
+    for row in rows:
+        line = row["line"]
+        row["progress"] = [progress[(line.plan.case_id, line.component_id, line.form, m)] for m in months]
     return render(request, "billing/my_attendance.html", {
-        "days": days, "rows": form.rows(selectors.minutes_recorded(request.user, days[0], days[-1])),
-        "specialist": specialist, "week": monday, "page": page, "week_query": f"week={monday.isoformat()}",
-        "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7),
+        "days": days, "rows": rows, "months": months,
+        "specialist": specialist, "week": monday, "page": page, "week_query": f"week={monday.isoformat()}{case_query}",
+        "previous": monday - dt.timedelta(days=7), "next": monday + dt.timedelta(days=7), "person": person,
+    })
+
+
+def _grid_person(request, *, strict: bool = True):
+    """The person (case) the page is for (``case``), among those the user may record for; None
+    for every person. An unknown one is not found (``strict``) or ignored (a posted form says
+    what is wrong with it)."""
+    value = request.GET.get("case") or request.POST.get("case")
+    if not value or not str(value).isdigit():
+        return None
+    cases = selectors.cases_for_attendance(request.user)
+    if strict:
+        return get_visible_or_404(cases, pk=int(value))
+    return cases.filter(pk=int(value)).first()
+
+
+@role_required(Role.PROVIDER)
+def specialist_home(request):
+    """The provider specialist's start page: this week's persons and their hours against the plan
+    this month, each person linked to recording."""
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    page = Paginator(
+        plans.provider_lines(provider_id=request.user.provider_id, start=monday, end=sunday),
+        settings.GRID_LINES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    month = month_start(today)
+    progress = selectors.plan_progress(provider_id=request.user.provider_id, lines=page.object_list, months=[month])
+    week = selectors.minutes_recorded(request.user, monday, sunday)
+    persons: dict[int, dict] = {}
+    for line in page:
+        case = line.plan.case
+        entry = persons.setdefault(case.pk, {"case": case, "lines": []})
+        entry["lines"].append({
+            "line": line,
+            "progress": progress[(case.pk, line.component_id, line.form, month)],
+            "week_minutes": sum(
+                minutes for (case_id, component_id, _day), minutes in week.items()
+                if (case_id, component_id) == (case.pk, line.component_id)
+            ),
+        })
+    log_cases(request=request, cases=[entry["case"] for entry in persons.values()])
+    return render(request, "billing/specialist_home.html", {
+        "persons": list(persons.values()), "page": page, "monday": monday, "sunday": sunday, "month": month,
+        "specialist": Specialist.objects.filter(user=request.user).first(),
     })
 
 
@@ -113,7 +173,16 @@ def delivery_list(request):
 @role_required(*ENTRY_ROLES)
 def delivery_add(request):
     cases = selectors.cases_for_attendance(request.user)
-    form = DeliveryEntryForm(request.POST or None, cases=cases, user=request.user)
+    person = _grid_person(request, strict=False)
+    today = timezone.localdate()
+    planned = plans.planned_component_ids(
+        case_id=person.pk, provider_id=request.user.provider_id,
+        start=add_months(month_start(today), -2), end=add_months(today, 1),
+    ) if person else set()
+    form = DeliveryEntryForm(
+        request.POST or None, cases=cases, user=request.user, planned_components=planned,
+        initial={"case": person.pk} if person else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.user.provider_id and data["provider"].pk != request.user.provider_id:

@@ -12,10 +12,16 @@ Rules (DOMAIN.md section 1):
   (due on the exit date, and open on the exited case until done);
 - network-meeting decisions with a deadline, until marked done.
 An exited case has no open deadlines but its exit surveys; a closed one (did not enter) none.
+
+The case's *next step* (``next_step``, ``step_of``) is read from the same deadlines: the step
+the case manager takes next, with the page where it is done. The case file's primary button
+and the case manager's task list both use it. Each app registers the pages of its own steps
+(``register_action``): the assessments app those of assessments, plans and surveys.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -49,6 +55,8 @@ class Kind:
     QOL_EXIT_PERSON = "qol_exit_person"
     QOL_EXIT_SPECIALIST = "qol_exit_specialist"
     DECISION = "decision"
+    #: Not a deadline: a noticed person waits for the decision on entry (no clock runs yet).
+    ENTRY_DECISION = "entry_decision"
 
 
 LABELS = {
@@ -233,3 +241,121 @@ def overdue_q(today: date) -> Q:
         | exit_surveys
         | (Q(state__in=OPEN_STATES) & Q(decision))
     )
+
+
+# ---------------------------------------------------------------- the next step
+
+
+#: What the case manager does for each kind of deadline, as the button says it.
+STEP_LABELS = {
+    Kind.ENTRY_DECISION: _("Decide on entry"),
+    Kind.ASSESSMENT: _("Assess the support need"),
+    Kind.BASE_LINK: _("Link with a base-support provider"),
+    Kind.PLAN: _("Follow the plan"),
+    Kind.REASSESSMENT: _("Reassess the support need"),
+    Kind.QOL_ENTRY_PERSON: _("Record the person's quality-of-life survey at entry"),
+    Kind.QOL_ENTRY_SPECIALIST: _("Record the specialist's quality-of-life survey at entry"),
+    Kind.QOL_YEAR_PERSON: _("Record the person's quality-of-life survey after 12 months"),
+    Kind.QOL_YEAR_SPECIALIST: _("Record the specialist's quality-of-life survey after 12 months"),
+    Kind.QOL_EXIT_PERSON: _("Record the person's quality-of-life survey at exit"),
+    Kind.QOL_EXIT_SPECIALIST: _("Record the specialist's quality-of-life survey at exit"),
+    Kind.DECISION: _("Carry out the network meeting's decision"),
+}
+
+#: The order of the case's life: the earlier step comes first whatever its due date
+#: (entry decision, assessment, base-support link, plan, entry surveys); the rest by due date.
+STEP_ORDER = {
+    Kind.ENTRY_DECISION: 0,
+    Kind.ASSESSMENT: 1,
+    Kind.BASE_LINK: 2,
+    Kind.PLAN: 3,
+    Kind.QOL_ENTRY_PERSON: 4,
+    Kind.QOL_ENTRY_SPECIALIST: 4,
+}
+LATER = 5
+
+
+@dataclass(frozen=True)
+class Action:
+    """Where a step is done: a page (``post`` False) or a button that posts (starting an assessment
+    creates its draft). ``label`` replaces the step's own when the page says more (a plan made by
+    someone else is followed, not made)."""
+
+    url: str
+    post: bool = False
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    case: Case
+    due: date | None
+    overdue: bool
+    #: Since when the person has waited (a noticed person: the noticing date).
+    since: date | None = None
+    meeting_id: int | None = None
+    detail: str = ""
+
+    @property
+    def action(self) -> Action:
+        """Worked out only for the steps a page shows (it may query)."""
+        resolve = _ACTIONS.get(self.kind)
+        if resolve is None:
+            return Action(reverse("cases:case_detail", kwargs={"pk": self.case.pk}))
+        return resolve(self)
+
+    @property
+    def label(self):
+        """The step's own wording; a page shows ``action.label`` instead when it has one."""
+        return STEP_LABELS[self.kind]
+
+
+_ACTIONS: dict[str, Callable[[Step], Action]] = {}
+
+
+def register_action(*kinds: str, resolve: Callable[[Step], Action]) -> None:
+    """An app names the page where it does these steps (called from its ``AppConfig.ready``)."""
+    for kind in kinds:
+        _ACTIONS[kind] = resolve
+
+
+def step_of(deadline: Deadline) -> Step:
+    """The step that meets a deadline."""
+    return Step(
+        deadline.kind, deadline.case, deadline.due, deadline.overdue,
+        meeting_id=deadline.meeting_id, detail=deadline.detail,
+    )
+
+
+def entry_decision(case: Case) -> Step | None:
+    """A noticed person waits for the decision on entry (eligibility, entry or closing)."""
+    if case.state != CaseState.NOTICED:
+        return None
+    return Step(Kind.ENTRY_DECISION, case, None, False, since=case.noticed_on)
+
+
+def next_step(case: Case, case_deadlines: list[Deadline]) -> Step | None:
+    """The case manager's next step on one case, from its open deadlines (``deadlines_for``):
+    the earliest in the case's life (decide on entry, assess, link, plan, entry surveys), else
+    the one due first. None when nothing is left to do (a closed case, an exited one with its
+    surveys done)."""
+    waiting = entry_decision(case)
+    if waiting is not None:
+        return waiting
+    if not case_deadlines:
+        return None
+    first = min(case_deadlines, key=lambda d: (STEP_ORDER.get(d.kind, LATER), d.due))
+    return step_of(first)
+
+
+def _meeting(step: Step) -> Action:
+    return Action(reverse("cases:meeting_detail", kwargs={"pk": step.case.pk, "meeting_pk": step.meeting_id}))
+
+
+def _decide_entry(step: Step) -> Action:
+    return Action(reverse("cases:eligibility", kwargs={"pk": step.case.pk}))
+
+
+register_action(Kind.DECISION, resolve=_meeting)
+register_action(Kind.ENTRY_DECISION, resolve=_decide_entry)

@@ -229,6 +229,7 @@ def case_detail(request, pk):
     case_deadlines = deadlines.deadlines_for(
         selectors.cases_for(request.user).filter(pk=case.pk), today
     )
+    step = deadlines.next_step(case, case_deadlines)
     return render(
         request,
         "cases/case_detail.html",
@@ -238,6 +239,8 @@ def case_detail(request, pk):
             "today": today,
             "deadlines": case_deadlines,
             "next_deadline": case_deadlines[0] if case_deadlines else None,
+            "next_step": step,
+            "next_action": step.action if step else None,
             "noticing": getattr(case, "noticing", None),
             "checks": case.eligibility_checks.select_related("checked_by"),
             "entry": getattr(case, "entry_questionnaire", None),

@@ -143,3 +143,20 @@ def test_contract_usage_of_every_contract_at_once_equals_each_contracts_own(worl
         alone = selectors.contract_invoiced(contract)
         assert everything.get(contract.pk, Decimal("0.00")) == alone
     assert everything[world.contract.pk] == Decimal("103.50")  # March: 30,00 + 73,50
+
+
+def test_the_specialists_start_page_and_week_grid_query_counts_stay_the_same(client, world, coordinator_a):
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    specialist = UserFactory(username="spets_paringud", role=Role.PROVIDER, municipality=None, provider=world.provider)
+    pages = [reverse("billing:specialist_home"), reverse("billing:my_attendance") + "?week=2026-04-06"]
+    more_persons(world, coordinator_a, N)
+    small = [_queries(client, specialist, url) for url in pages]
+    more_persons(world, coordinator_a, 2 * N)
+    large = [_queries(client, specialist, url) for url in pages]
+    assert large == small
+    client.force_login(specialist)
+    with time_machine.travel(TODAY):
+        home = client.get(pages[0]).content.decode()
+    assert home.count('data-testid="specialist-person"') == 2 + 3 * N

@@ -5,7 +5,7 @@ from django import template
 from django.utils import timezone
 
 from assessments import selectors
-from assessments.models import QolRespondent
+from assessments.models import PlanStatus, QolRespondent
 from tugi.charts import chart, series
 from tugi.workdays import add_months, month_end, month_start
 
@@ -15,12 +15,15 @@ register = template.Library()
 @register.simple_tag
 def plan_summary(case) -> dict:
     today = timezone.localdate()
+    plan = selectors.current_plan(case)
     return {
         "assessment": selectors.latest_assessment(case),
         "draft_assessment": case.assessments.filter(status="draft").first(),
         "base_link": selectors.base_link_on(case, today)
         or case.base_provider_links.filter(valid_from__gt=today).select_related("provider").first(),
-        "plan": selectors.current_plan(case),
+        "plan": plan,
+        "agreed": plan if plan is not None and not plan.is_draft else None,
+        "draft": case.plans.filter(status=PlanStatus.DRAFT).order_by("-version").first(),
         "this_month": selectors.planned_cost(case=case, month=today),
         "next_month": selectors.planned_cost(case=case, month=add_months(today, 1)),
         "next_month_date": add_months(today, 1),

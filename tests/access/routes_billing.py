@@ -129,6 +129,7 @@ ROUTES = [
     Route("billing:month_submission", roles=COORDINATOR),
     Route("billing:month_dashboard", roles=COORDINATOR),
     Route("billing:my_attendance", roles=PROVIDER),
+    Route("billing:specialist_home", roles=PROVIDER),
     Route("billing:delivery_list", roles=ENTRY),
     Route("billing:delivery_add", roles=ENTRY),
     # Case managers, coordinators of KOV A and the delivering provider's specialist.

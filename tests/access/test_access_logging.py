@@ -57,6 +57,7 @@ MUST_SHOW = {
     "admin_user": set(),
     "provider_user": {
         "billing:my_attendance",
+        "billing:specialist_home",
         "assessments:my_persons",
         "archive:attendance",
         "billing:delivery_list?month=2026-04",

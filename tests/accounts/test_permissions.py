@@ -58,7 +58,7 @@ def test_scope_with_roles_hides_case_data_from_ska(kov_a, ska_user, case_manager
     [
         ("case_manager_a", "/cases/"),
         ("coordinator_a", "/billing/month-end/"),
-        ("provider_user", "/billing/attendance/"),
+        ("provider_user", "/billing/start/"),
         ("ska_user", "/reports/"),
         ("admin_user", "/admin/"),
     ],

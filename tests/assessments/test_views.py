@@ -273,3 +273,25 @@ def test_the_line_form_offers_only_providers_with_a_contract_during_the_plan(
     client.force_login(specialist)
     page = client.get(reverse("assessments:line_add", args=[plan.pk])).content.decode()
     assert "MTÜ Baastugi" in page and "MTÜ Lõppenud Leping" not in page
+
+
+@time_machine.travel(date(2026, 1, 25))
+def test_finishing_an_incomplete_assessment_marks_each_missing_domain(client, case, case_manager_a):
+    assessment = services.start_assessment(case=case, on=date(2026, 1, 20), by=case_manager_a)
+    answers = list(assessment.answers.select_related("item").order_by("item__order", "pk"))
+    level = assessment.instrument.levels.first()
+    data = {"assessed_on": "20.01.2026", "summary": "Kokkuvõte", "finish": "1"}
+    data.update({f"level_{a.pk}": level.pk for a in answers[1:]})  # the first domain left empty
+    client.force_login(case_manager_a)
+    with translation.override("et"):
+        page = client.post(reverse("assessments:assessment_edit", args=[assessment.pk]), data).content.decode()
+    missing = answers[0]
+    summary = page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert f'href="#id_level_{missing.pk}"' in summary
+    assert missing.item.name in summary
+    field = re.search(rf'<select[^>]*name="level_{missing.pk}"[^>]*>', page).group(0)
+    assert "is-invalid" in field
+    for other in answers[1:]:
+        assert "is-invalid" not in re.search(rf'<select[^>]*name="level_{other.pk}"[^>]*>', page).group(0)
+    assessment.refresh_from_db()
+    assert assessment.status == "draft"

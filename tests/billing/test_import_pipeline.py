@@ -172,6 +172,8 @@ def test_a_small_file_is_imported_in_the_request_and_lands_on_its_month(world, c
         ) % {"n": 1, "lines": "2"}
     assert already in again.content.decode()
     assert Delivery.objects.count() == 1
+    # Nothing new, and still the file's month, not the current one.
+    assert again.redirect_chain[-1][0] == reverse("billing:delivery_list") + "?month=2026-04"
 
 
 def test_a_large_file_runs_as_a_job_with_progress_and_lands_on_its_month(

@@ -31,7 +31,7 @@ def check_eligibility(
     page,
     condition_label="c) KOV sotsiaaltöötaja või SKA juhtumikorraldaja hinnangul on vaja integreeritud tuge",
 ):
-    page.get_by_role("link", name="Kontrolli sihtrühma sobivust").click()
+    page.get_by_test_id("next-step").filter(has_text="Otsusta sisenemine").click()  # the case file's next step
     page.get_by_label("Põhidiagnoos").select_option(label="muu psüühikahäire diagnoos")
     page.get_by_label("Tingimus").select_option(label=condition_label)
     page.get_by_role("button", name="Kontrolli sihtrühma sobivust").click()

@@ -13,7 +13,7 @@ START_PAGES = [
     # persona, path, Estonian heading, English heading
     ("case_manager_a", "/cases/", "Minu isikud ja tähtajad", "My persons and deadlines"),
     ("coordinator_a", "/billing/month-end/", "Kuu lõpetamine", "Month end"),
-    ("provider_user", "/billing/attendance/", "Minu osalemislehed", "My attendance"),
+    ("provider_user", "/billing/start/", "See nädal", "This week"),
     ("ska_user", "/reports/", "Aruanded", "Reports"),
     ("admin_user", "/admin/", "Administreerimine", "Administration"),
 ]
