@@ -12,6 +12,11 @@ Rules (DOMAIN.md section 1):
   (due on the exit date, and open on the exited case until done);
 - network-meeting decisions with a deadline, until marked done.
 An exited case has no open deadlines but its exit surveys; a closed one (did not enter) none.
+
+The start page's task list (:func:`tasks_for`) is these deadlines plus the persons only
+noticed, who await the decision whether they enter (no deadline: DOMAIN.md sets none).
+Where each task is done is registered by the app that does it (``tugi.navigation.task_link``):
+cases knows its own pages only.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tugi import navigation
 from tugi.workdays import add_months
 
 from .models import ENDED_STATES, QOL_FIELDS, QOL_RESPONDENTS, Case, CaseState, Decision
@@ -49,6 +55,7 @@ class Kind:
     QOL_EXIT_PERSON = "qol_exit_person"
     QOL_EXIT_SPECIALIST = "qol_exit_specialist"
     DECISION = "decision"
+    NOTICED = "noticed"
 
 
 LABELS = {
@@ -65,6 +72,7 @@ LABELS = {
     Kind.QOL_EXIT_PERSON: _("Quality-of-life survey at exit: the person"),
     Kind.QOL_EXIT_SPECIALIST: _("Quality-of-life survey at exit: base-support specialist"),
     Kind.DECISION: _("Network meeting decision"),
+    Kind.NOTICED: _("Noticed: decide whether the person enters"),
 }
 
 #: The deadline kind of each (occasion, respondent) of the survey; its case field is
@@ -76,7 +84,7 @@ QOL_KINDS = {key: field.removesuffix("_on") for key, field in QOL_FIELDS.items()
 class Deadline:
     kind: str
     case: Case
-    due: date
+    due: date | None  # None: a noticed person awaiting the decision, with no deadline
     overdue: bool
     meeting_id: int | None = None
     detail: str = ""
@@ -86,12 +94,27 @@ class Deadline:
         return LABELS[self.kind]
 
     @property
+    def since(self) -> date | None:
+        """Since when the step has been waiting: the plan since the assessment it follows, a
+        noticed person since the noticing."""
+        if self.kind == Kind.PLAN:
+            return self.case.latest_assessment_date
+        if self.kind == Kind.NOTICED:
+            return self.case.noticed_on
+        return None
+
+    @property
     def url(self) -> str:
         """Where the deadline is dealt with; worked out only for the deadlines a page shows (a
-        municipality has thousands, and a page shows 50)."""
+        municipality has thousands, and a page shows 50). The app that does the step
+        registered its page (``<app>/navigation.py``); otherwise the case file."""
         if self.meeting_id is not None:
             return reverse("cases:meeting_detail", kwargs={"pk": self.case.pk, "meeting_pk": self.meeting_id})
-        return reverse("cases:case_detail", kwargs={"pk": self.case.pk})
+        return navigation.task_url(self.kind, self.case, default=_case_file_url)
+
+
+def _case_file_url(case: Case) -> str:
+    return reverse("cases:case_detail", kwargs={"pk": case.pk})
 
 
 def _case_deadlines(case: Case) -> list[tuple[str, date]]:
@@ -160,6 +183,31 @@ def urgent(deadlines: list[Deadline], today: date) -> list[Deadline]:
     return [d for d in deadlines if d.overdue] + [
         d for d in deadlines if not d.overdue and d.due <= horizon
     ]
+
+
+def tasks_for(cases_qs: QuerySet[Case], today: date) -> list[Deadline]:
+    """The start page's task list: overdue deadlines, then noticed persons awaiting the
+    decision whether they enter (oldest noticing first), then deadlines due within 14 days.
+    Three queries, whatever the number of cases."""
+    noticed = [
+        Deadline(Kind.NOTICED, case, None, False)
+        for case in cases_qs.filter(state=CaseState.NOTICED)
+        .select_related("person", "case_manager")
+        .order_by("noticed_on", "pk")
+    ]
+    due = urgent(deadlines_for(cases_qs, today), today)
+    overdue = [d for d in due if d.overdue]
+    return overdue + noticed + due[len(overdue) :]
+
+
+def with_notes(tasks: list[Deadline]) -> list[tuple[Deadline, str]]:
+    """``[(task, note)]``: what the app doing each kind of step says about it (e.g. who makes
+    the plan and how far it is). One call per kind on the list, so give it one page."""
+    notes = {
+        kind: navigation.task_notes(kind, [t.case for t in tasks if t.kind == kind])
+        for kind in {t.kind for t in tasks}
+    }
+    return [(t, notes[t.kind].get(t.case.pk, "")) for t in tasks]
 
 
 def next_deadline(case: Case, today: date) -> Deadline | None:
