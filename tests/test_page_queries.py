@@ -54,9 +54,10 @@ def _grow(world, coordinator, count: int, start: int) -> None:
         invoice(world.kov, month, "100.00", state=Invoice.State.ACCEPTED)
         # The case manager's task list: a noticed person and a plan awaited from the base provider.
         CaseFactory(municipality=world.kov, case_manager=world.case.case_manager)
+        # (overdue since long ago, so that the plan's note is on the first page at both sizes)
         EnteredCaseFactory(
-            municipality=world.kov, case_manager=world.case.case_manager,
-            latest_assessment_date=TODAY - timedelta(days=20 + i), base_linked_on=TODAY - timedelta(days=25),
+            municipality=world.kov, case_manager=world.case.case_manager, entry_date=date(2025, 11, 1),
+            latest_assessment_date=date(2025, 11, 5), base_linked_on=date(2025, 11, 6),
         )
         # SKA's start page: an invoice waiting for review, and a municipality late with April.
         for code, state in ((f"{8100 + i}", Invoice.State.SUBMITTED), (f"{8300 + i}", None)):
