@@ -9,4 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and municipalities")
 
     def ready(self) -> None:
+        from tugi import navigation
+
         from . import checks  # noqa: F401  (registers the system checks)
+
+        # Every app's menu entries and start page (<app>/navigation.py).
+        navigation.autodiscover()

@@ -1,4 +1,4 @@
-from .navigation import items_for
+from tugi.navigation import items_for
 
 
 def navigation(request):

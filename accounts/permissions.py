@@ -15,7 +15,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
-from django.urls import reverse
+
+from tugi import navigation
 
 from .models import KOV_ROLES, Municipality, Role
 
@@ -100,15 +101,9 @@ def can_see_municipality(user, municipality: Municipality | int) -> bool:
 
 
 def start_url(user) -> str:
-    """Each role's own start page."""
-    names = {
-        Role.CASE_MANAGER: "cases:home",
-        Role.COORDINATOR: "billing:month_end",
-        Role.PROVIDER: "billing:specialist_home",
-        Role.SKA: "reporting:home",
-        Role.ADMIN: "admin:index",
-    }
-    return reverse(names.get(user.role, "accounts:login"))
+    """Each role's own start page, as the app that provides it registered it
+    (``<app>/navigation.py``)."""
+    return navigation.start_url(user)
 
 
 def role_required(*roles: Role) -> Callable:

@@ -11,9 +11,6 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from cases.signals import case_exited
 
-        from . import steps
         from .receivers import end_plan_at_exit
-
-        steps.register()
 
         case_exited.connect(end_plan_at_exit, dispatch_uid="assessments.end_plan_at_exit")

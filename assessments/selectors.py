@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -357,6 +357,39 @@ def base_link_on(case: Case, day: date) -> BaseProviderLink | None:
 def base_provider_on(case: Case, day: date) -> Provider | None:
     link = base_link_on(case, day)
     return link.provider if link else None
+
+
+@dataclass(frozen=True)
+class PlanMaker:
+    """Who makes a person's plan and how far it is: the base-support provider linked on the
+    day (or the coming one), and the draft version's start, if one is begun."""
+
+    provider: Provider | None
+    draft_since: date | None
+
+
+def plan_makers(cases: Iterable[Case], day: date) -> dict[int, PlanMaker]:
+    """:class:`PlanMaker` per case (keyed by pk), for a list of cases in two queries."""
+    ids = [case.pk for case in cases]
+    providers: dict[int, Provider] = {}
+    links = (
+        BaseProviderLink.objects.filter(case__in=ids)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("provider")
+        .order_by("case_id", "valid_from")
+    )
+    for link in links:  # the link in force on the day, else the first coming one
+        if link.case_id not in providers or link.valid_from <= day:
+            providers[link.case_id] = link.provider
+    drafts = dict(
+        Plan.objects.filter(case__in=ids, status=PlanStatus.DRAFT)
+        .values_list("case_id")
+        .annotate(since=Min("created_at"))
+    )
+    return {
+        pk: PlanMaker(providers.get(pk), timezone.localdate(drafts[pk]) if pk in drafts else None)
+        for pk in ids
+    }
 
 
 def contracted_base_providers(*, municipality, on: date) -> QuerySet[Provider]:

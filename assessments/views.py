@@ -485,9 +485,9 @@ def survey_add(request, pk):
     if instrument is None:
         messages.error(request, _("No version of the quality-of-life questionnaire is published yet."))
         return redirect("assessments:case", pk=case.pk)
-    # The case file's next step names the occasion and the respondent whose survey is due.
-    due = {key: request.GET[key] for key in ("occasion", "respondent") if key in request.GET}
-    form = SurveyForm(request.POST or None, instrument=instrument, initial=due)
+    # A start page's task names the occasion and the respondent (?occasion=entry&respondent=person).
+    initial = {key: request.GET[key] for key in ("occasion", "respondent") if key in request.GET}
+    form = SurveyForm(request.POST or None, instrument=instrument, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

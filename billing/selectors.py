@@ -73,6 +73,33 @@ def invoices_for(user) -> QuerySet[Invoice]:
     return scope(qs, user, roles=[Role.COORDINATOR, Role.ADMIN])
 
 
+def invoices_awaiting_review(user) -> QuerySet[Invoice]:
+    """Submitted versions SKA has neither accepted nor returned yet, the longest waiting first."""
+    return invoices_for(user).filter(state=Invoice.State.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def month_at_a_glance(user, month: dt.date, municipalities: QuerySet[Municipality]) -> dict:
+    """``month`` of ``municipalities`` (those that invoice SKA for it) in figures: how many
+    months are in each state (open counts those not yet started), and the total of the
+    invoices SKA counts. Three queries."""
+    month = month_start(month)
+    ids = list(municipalities.values_list("pk", flat=True))
+    states = dict(
+        BillingMonth.objects.filter(month=month, municipality__in=ids)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    states[MonthState.OPEN] = len(ids) - sum(n for state, n in states.items() if state != MonthState.OPEN)
+    total = (
+        invoices_for(user).counted_by_ska().filter(month=month, municipality__in=ids).aggregate(total=_amount("total"))
+    )["total"]
+    return {
+        "municipalities": len(ids),
+        "states": [(state, label, states.get(state, 0)) for state, label in MonthState.choices],
+        "total": total,
+    }
+
+
 def month_deliveries(municipality: Municipality, month: dt.date) -> QuerySet[Delivery]:
     return Delivery.objects.filter(
         municipality=municipality, date__gte=month_start(month), date__lte=month_end(month)

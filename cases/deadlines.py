@@ -13,15 +13,16 @@ Rules (DOMAIN.md section 1):
 - network-meeting decisions with a deadline, until marked done.
 An exited case has no open deadlines but its exit surveys; a closed one (did not enter) none.
 
-The case's *next step* (``next_step``, ``step_of``) is read from the same deadlines: the step
-the case manager takes next, with the page where it is done. The case file's primary button
-and the case manager's task list both use it. Each app registers the pages of its own steps
-(``register_action``): the assessments app those of assessments, plans and surveys.
+The start page's task list (:func:`tasks_for`) is these deadlines plus the persons only
+noticed, who await the decision whether they enter (no deadline: DOMAIN.md sets none).
+Where each task is done is registered by the app that does it (``tugi.navigation.task_link``):
+cases knows its own pages only.
+The case's *next step* (:func:`next_step`) is read from the same deadlines: the step the case
+manager takes next, for the case file's primary button; its page comes from the same registry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -29,6 +30,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, prefetch_related_
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tugi import navigation
 from tugi.workdays import add_months
 
 from .models import ENDED_STATES, QOL_FIELDS, QOL_RESPONDENTS, Case, CaseState, Decision
@@ -56,7 +58,7 @@ class Kind:
     QOL_EXIT_SPECIALIST = "qol_exit_specialist"
     DECISION = "decision"
     #: Not a deadline: a noticed person waits for the decision on entry (no clock runs yet).
-    ENTRY_DECISION = "entry_decision"
+    NOTICED = "noticed"
 
 
 LABELS = {
@@ -73,6 +75,7 @@ LABELS = {
     Kind.QOL_EXIT_PERSON: _("Quality-of-life survey at exit: the person"),
     Kind.QOL_EXIT_SPECIALIST: _("Quality-of-life survey at exit: base-support specialist"),
     Kind.DECISION: _("Network meeting decision"),
+    Kind.NOTICED: _("Noticed: decide whether the person enters"),
 }
 
 #: The deadline kind of each (occasion, respondent) of the survey; its case field is
@@ -84,7 +87,7 @@ QOL_KINDS = {key: field.removesuffix("_on") for key, field in QOL_FIELDS.items()
 class Deadline:
     kind: str
     case: Case
-    due: date
+    due: date | None  # None: a noticed person awaiting the decision, with no deadline
     overdue: bool
     meeting_id: int | None = None
     detail: str = ""
@@ -94,12 +97,27 @@ class Deadline:
         return LABELS[self.kind]
 
     @property
+    def since(self) -> date | None:
+        """Since when the step has been waiting: the plan since the assessment it follows, a
+        noticed person since the noticing."""
+        if self.kind == Kind.PLAN:
+            return self.case.latest_assessment_date
+        if self.kind == Kind.NOTICED:
+            return self.case.noticed_on
+        return None
+
+    @property
     def url(self) -> str:
         """Where the deadline is dealt with; worked out only for the deadlines a page shows (a
-        municipality has thousands, and a page shows 50)."""
+        municipality has thousands, and a page shows 50). The app that does the step
+        registered its page (``<app>/navigation.py``); otherwise the case file."""
         if self.meeting_id is not None:
             return reverse("cases:meeting_detail", kwargs={"pk": self.case.pk, "meeting_pk": self.meeting_id})
-        return reverse("cases:case_detail", kwargs={"pk": self.case.pk})
+        return navigation.task_url(self.kind, self.case, default=_case_file_url)
+
+
+def _case_file_url(case: Case) -> str:
+    return reverse("cases:case_detail", kwargs={"pk": case.pk})
 
 
 def _case_deadlines(case: Case) -> list[tuple[str, date]]:
@@ -187,6 +205,32 @@ def urgent(deadlines: list[Deadline], today: date) -> list[Deadline]:
     ]
 
 
+def tasks_for(cases_qs: QuerySet[Case], today: date) -> list[Deadline]:
+    """The start page's task list: overdue deadlines, then noticed persons awaiting the
+    decision whether they enter (oldest noticing first), then deadlines due within 14 days.
+    Three queries, whatever the number of cases; the deadlines' case files come without their
+    person and case manager: call :func:`with_people` on the page shown."""
+    noticed = [
+        Deadline(Kind.NOTICED, case, None, False)
+        for case in cases_qs.filter(state=CaseState.NOTICED)
+        .select_related("person", "case_manager")
+        .order_by("noticed_on", "pk")
+    ]
+    due = urgent(deadlines_for(cases_qs, today, people=False), today)
+    overdue = [d for d in due if d.overdue]
+    return overdue + noticed + due[len(overdue) :]
+
+
+def with_notes(tasks: list[Deadline]) -> list[tuple[Deadline, str]]:
+    """``[(task, note)]``: what the app doing each kind of step says about it (e.g. who makes
+    the plan and how far it is). One call per kind on the list, so give it one page."""
+    notes = {
+        kind: navigation.task_notes(kind, [t.case for t in tasks if t.kind == kind])
+        for kind in {t.kind for t in tasks}
+    }
+    return [(t, notes[t.kind].get(t.case.pk, "")) for t in tasks]
+
+
 def next_deadline(case: Case, today: date) -> Deadline | None:
     """The earliest deadline of one case from its own fields (no queries; decisions not included)."""
     dates = sorted(_case_deadlines(case), key=lambda kd: kd[1])
@@ -248,7 +292,7 @@ def overdue_q(today: date) -> Q:
 
 #: What the case manager does for each kind of deadline, as the button says it.
 STEP_LABELS = {
-    Kind.ENTRY_DECISION: _("Decide on entry"),
+    Kind.NOTICED: _("Decide on entry"),
     Kind.ASSESSMENT: _("Assess the support need"),
     Kind.BASE_LINK: _("Link with a base-support provider"),
     Kind.PLAN: _("Follow the plan"),
@@ -265,7 +309,7 @@ STEP_LABELS = {
 #: The order of the case's life: the earlier step comes first whatever its due date
 #: (entry decision, assessment, base-support link, plan, entry surveys); the rest by due date.
 STEP_ORDER = {
-    Kind.ENTRY_DECISION: 0,
+    Kind.NOTICED: 0,
     Kind.ASSESSMENT: 1,
     Kind.BASE_LINK: 2,
     Kind.PLAN: 3,
@@ -273,17 +317,6 @@ STEP_ORDER = {
     Kind.QOL_ENTRY_SPECIALIST: 4,
 }
 LATER = 5
-
-
-@dataclass(frozen=True)
-class Action:
-    """Where a step is done: a page (``post`` False) or a button that posts (starting an assessment
-    creates its draft). ``label`` replaces the step's own when the page says more (a plan made by
-    someone else is followed, not made)."""
-
-    url: str
-    post: bool = False
-    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -298,26 +331,19 @@ class Step:
     detail: str = ""
 
     @property
-    def action(self) -> Action:
-        """Worked out only for the steps a page shows (it may query)."""
-        resolve = _ACTIONS.get(self.kind)
-        if resolve is None:
-            return Action(reverse("cases:case_detail", kwargs={"pk": self.case.pk}))
-        return resolve(self)
+    def action(self) -> navigation.Action:
+        """Worked out only for the steps a page shows (it may query): the registry's
+        (``tugi.navigation.task_link``), as the start page's task list links it."""
+        if self.meeting_id is not None:
+            return navigation.Action(
+                reverse("cases:meeting_detail", kwargs={"pk": self.case.pk, "meeting_pk": self.meeting_id})
+            )
+        return navigation.task_action(self.kind, self.case, default=_case_file_url)
 
     @property
     def label(self):
         """The step's own wording; a page shows ``action.label`` instead when it has one."""
         return STEP_LABELS[self.kind]
-
-
-_ACTIONS: dict[str, Callable[[Step], Action]] = {}
-
-
-def register_action(*kinds: str, resolve: Callable[[Step], Action]) -> None:
-    """An app names the page where it does these steps (called from its ``AppConfig.ready``)."""
-    for kind in kinds:
-        _ACTIONS[kind] = resolve
 
 
 def step_of(deadline: Deadline) -> Step:
@@ -332,7 +358,7 @@ def entry_decision(case: Case) -> Step | None:
     """A noticed person waits for the decision on entry (eligibility, entry or closing)."""
     if case.state != CaseState.NOTICED:
         return None
-    return Step(Kind.ENTRY_DECISION, case, None, False, since=case.noticed_on)
+    return Step(Kind.NOTICED, case, None, False, since=case.noticed_on)
 
 
 def next_step(case: Case, case_deadlines: list[Deadline]) -> Step | None:
@@ -347,15 +373,3 @@ def next_step(case: Case, case_deadlines: list[Deadline]) -> Step | None:
         return None
     first = min(case_deadlines, key=lambda d: (STEP_ORDER.get(d.kind, LATER), d.due))
     return step_of(first)
-
-
-def _meeting(step: Step) -> Action:
-    return Action(reverse("cases:meeting_detail", kwargs={"pk": step.case.pk, "meeting_pk": step.meeting_id}))
-
-
-def _decide_entry(step: Step) -> Action:
-    return Action(reverse("cases:eligibility", kwargs={"pk": step.case.pk}))
-
-
-register_action(Kind.DECISION, resolve=_meeting)
-register_action(Kind.ENTRY_DECISION, resolve=_decide_entry)

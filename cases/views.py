@@ -89,19 +89,25 @@ def _deadline_scope(request):
 
 @staff_only
 def home(request):
-    """The case manager's start page: overdue deadlines, then those due within 14 days, paged."""
+    """The case manager's start page: the persons needing her next step (overdue first, then
+    noticed persons awaiting the decision, then what is due within 14 days), each a link to
+    the page where the step is done; paged, with a search by name or personal code."""
     mine, cases = _deadline_scope(request)
+    q = request.GET.get("q", "").strip()
+    if q:
+        cases = selectors.search_cases(cases, q)
     today = _today()
-    urgent = deadlines.urgent(deadlines.deadlines_for(cases, today, people=False), today)
-    page = Paginator(urgent, DEADLINES_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(deadlines.tasks_for(cases, today), DEADLINES_PAGE).get_page(request.GET.get("page"))
     deadlines.with_people(page)
     log_cases(request=request, cases=[d.case for d in page])
     return render(
         request,
         "cases/home.html",
         {
-            "deadlines": page,
+            "tasks": deadlines.with_notes(list(page)),
+            "page": page,
             "mine": mine,
+            "q": q,
             "today": today,
             "query": _query_without(request, "page"),
         },

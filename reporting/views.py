@@ -23,11 +23,13 @@ from accounts.permissions import (
     visible_municipalities,
 )
 from accounts.services import log_access, log_people
+from billing import dashboards as billing_dashboards
+from billing import selectors as billing_selectors
 from tugi import workdays
 from tugi.forms import month_param
 
 from . import months as month_selectors
-from . import selectors, services
+from . import schedules, selectors, services
 from .forms import JobFilterForm, ReportRequestForm
 from .models import Reminder
 from .registry import get_kind
@@ -37,18 +39,38 @@ PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 20
 
 
+#: Invoices waiting for review on one page of SKA's start page.
+WAITING_PAGE = 25
+
+
 @role_required(Role.SKA, Role.COORDINATOR, Role.ADMIN)
 def home(request):
-    """SKA staff's start page: the monthly reports of every municipality they may see."""
-    return render(
-        request,
-        "reporting/home.html",
-        {
-            "municipalities": visible_municipalities(request.user),
-            "recent_jobs": selectors.jobs_for(request.user)[:5],
-            "perms_months": has_role(request.user, Role.SKA, Role.ADMIN),
-        },
-    )
+    """SKA's start page: the invoices waiting for review (longest waiting first), the
+    municipalities late with the month just ended, and that month in figures; then the
+    invoiced totals and the recent reports (a coordinator sees these last two, of their own
+    municipality)."""
+    user = request.user
+    today = timezone.localdate()
+    context = {
+        "spend": billing_dashboards.spend_by_municipality_chart(user=user, today=today),
+        "recent_jobs": selectors.jobs_for(user)[:5],
+        "national": has_role(user, Role.SKA, Role.ADMIN),
+    }
+    if context["national"]:
+        month = schedules.previous_month(today)
+        due = workdays.due_date(month)
+        context.update(
+            waiting=Paginator(billing_selectors.invoices_awaiting_review(user), WAITING_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            month=month,
+            due=due,
+            past_due=today > due,
+            not_submitted=schedules.not_submitted(month),
+            glance=billing_selectors.month_at_a_glance(user, month, schedules.funded_municipalities(month)),
+            municipalities=visible_municipalities(user).order_by("name"),
+        )
+    return render(request, "reporting/home.html", context)
 
 
 def _request_form(request, data=None):

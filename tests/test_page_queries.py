@@ -12,8 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from billing.models import Invoice
-from tests.cases.factories import DecisionFactory, MeetingFactory, NetworkMemberFactory
+from tests.billing.factories import FundingAgreementFactory
+from tests.cases.factories import (
+    CaseFactory,
+    DecisionFactory,
+    EnteredCaseFactory,
+    MeetingFactory,
+    NetworkMemberFactory,
+)
 from tests.dashboards.factories import dashboard_world, invoice, more_persons
+from tests.factories import MunicipalityFactory
 from tests.providers.factories import ContractFactory, ContractPriceFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +52,19 @@ def _grow(world, coordinator, count: int, start: int) -> None:
         ContractPriceFactory(contract=contract)
         month = date(2024 + i // 12, i % 12 + 1, 1)
         invoice(world.kov, month, "100.00", state=Invoice.State.ACCEPTED)
+        # The case manager's task list: a noticed person and a plan awaited from the base provider.
+        CaseFactory(municipality=world.kov, case_manager=world.case.case_manager)
+        # (overdue since long ago, so that the plan's note is on the first page at both sizes)
+        EnteredCaseFactory(
+            municipality=world.kov, case_manager=world.case.case_manager, entry_date=date(2025, 11, 1),
+            latest_assessment_date=date(2025, 11, 5), base_linked_on=date(2025, 11, 6),
+        )
+        # SKA's start page: an invoice waiting for review, and a municipality late with April.
+        for code, state in ((f"{8100 + i}", Invoice.State.SUBMITTED), (f"{8300 + i}", None)):
+            kov = MunicipalityFactory(name=f"Kasvuvald {code}", code=code)
+            FundingAgreementFactory(municipality=kov)
+            if state:
+                invoice(kov, date(2026, 4, 1), "100.00", state=state)
 
 
 def _queries(client, user, url: str) -> int:

@@ -85,7 +85,7 @@ def test_the_access_log_records_who_whom_when_and_from_where(rf, case_manager_a,
 
 
 def test_only_the_most_specific_menu_link_is_marked_current(ska_user):
-    from accounts.navigation import items_for
+    from tugi.navigation import items_for
 
     active = [item["url"] for item in items_for(ska_user, "/reports/months/") if item["active"]]
     assert active == ["/reports/months/"]

@@ -50,7 +50,7 @@ def test_a_noticed_persons_next_step_is_the_decision_on_entry(client, kov_a, cas
     assert "Otsusta sisenemine" in actions
     assert reverse("cases:close", args=[case.pk]) in actions and "btn-outline-danger" not in actions
     step = deadlines.next_step(case, [])
-    assert (step.kind, step.since, step.due) == (deadlines.Kind.ENTRY_DECISION, case.noticed_on, None)
+    assert (step.kind, step.since, step.due) == (deadlines.Kind.NOTICED, case.noticed_on, None)
 
 
 def test_after_entry_the_next_step_starts_the_assessment_and_exit_is_secondary(client, case, case_manager_a):

@@ -231,11 +231,11 @@ def test_the_start_page_shows_overdue_deadlines_first_then_the_next_14_days(
     DecisionFactory(
         meeting=MeetingFactory(case=soon), deadline=TODAY + timedelta(days=3), text="Helista"
     )
-    mine = kj.get(reverse("cases:home")).context["deadlines"]
+    mine = kj.get(reverse("cases:home")).context["page"]
     # each: assessment, base-support link, the two entry surveys; soon also the decision
     assert [d.case for d in mine] == [late] * 4 + [soon] * 5
     assert mine[0].overdue and not mine[4].overdue
-    kov = kj.get(reverse("cases:home"), {"scope": "kov"}).context["deadlines"]
+    kov = kj.get(reverse("cases:home"), {"scope": "kov"}).context["page"]
     assert other in [d.case for d in kov]
     page = kj.get(reverse("cases:deadlines")).content.decode()
     assert (TODAY - timedelta(days=15)).strftime("%d.%m.%Y") in page

@@ -1,0 +1,21 @@
+"""Reporting's menu entries and SKA's start page (see ``tugi.navigation``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from tugi import navigation
+
+from . import selectors
+
+navigation.add(_("Reports"), "reporting:home", roles={Role.SKA, Role.COORDINATOR}, order=90)
+navigation.add(_("Municipalities by month"), "reporting:months", roles={Role.SKA}, order=95)
+# A case manager generates the reports her role may (STAR export, attendance sheets of a
+# month) on the reports page; the link shows only while some kind is open to her.
+navigation.add(
+    _("Reports"),
+    "reporting:jobs",
+    roles={Role.CASE_MANAGER},
+    order=90,
+    visible=lambda user: bool(selectors.kinds_for(user)),
+)
+navigation.start_page(Role.SKA, "reporting:home")
