@@ -362,15 +362,11 @@ def _cases_by_code(parsed: list[_Parsed], municipality: Municipality, user) -> d
     """(person code, month) → the cases (newest first) of that person the user may record for in
     that month (:func:`accounts.permissions.can_record_for` says the same for one case); one
     query a month of the file."""
-    from cases.models import Case
-
     codes = {p.isikukood for p in parsed}
     found: dict[tuple, list] = {}
     for month in sorted({month_start(p.date) for p in parsed}):
-        if user is None:  # the management command: an operator acting for the municipality
-            cases = Case.objects.all()
-        else:
-            cases = deliverable_cases_for(user, start=month, end=month_end(month))
+        # Every way in (page, background job, management command) imports as a user; no user reaches nobody.
+        cases = deliverable_cases_for(user, start=month, end=month_end(month))
         for case in (
             cases.filter(municipality=municipality, person__isikukood__in=codes)
             .select_related("person").order_by("-entry_date", "-pk")
@@ -477,8 +473,8 @@ def import_attendance(
 ) -> ImportResult:
     """Check every row, then record all of them in one transaction, or refuse the file.
 
-    ``by`` is the user importing (None: the management command, acting for the municipality);
-    a provider's specialist may import only their provider's sessions, for persons it serves.
+    ``by`` is the user importing (the management command too: ``--user``); a provider's specialist
+    may import only their provider's sessions, for persons it serves; nobody (None) reaches no one.
     ``progress(percent, message)`` is told how far the import is (the background job shows it)."""
 
     def report(percent: int, message: str) -> None:

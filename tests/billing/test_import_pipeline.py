@@ -224,23 +224,23 @@ def _upload(content: bytes, name: str = "osalemine.csv"):
 # --- The command
 
 
-def test_the_command_speaks_estonian_by_default_and_english_on_request(world, tmp_path, capsys):
+def test_the_command_speaks_estonian_by_default_and_english_on_request(world, coordinator_a, tmp_path, capsys):
     path = tmp_path / "a.csv"
     path.write_bytes(csv_of(world, ROW))
-    call_command("import_attendance", str(path), "--kov", world.kov.code)
+    call_command("import_attendance", str(path), "--user", "koord_a", "--kov", world.kov.code)
     with translation.override("et"):
         expected = translation.ngettext("%(n)s session imported.", "%(n)s sessions imported.", 1) % {"n": 1}
     assert expected != "1 session imported."
     assert expected in capsys.readouterr().out
-    call_command("import_attendance", str(path), "--kov", world.kov.code)
+    call_command("import_attendance", str(path), "--user", "koord_a", "--kov", world.kov.code)
     with translation.override("et"):
         already = translation.gettext("This session has already been recorded.")
     assert already in capsys.readouterr().out
-    call_command("import_attendance", str(path), "--kov", world.kov.code, "--lang", "en")
+    call_command("import_attendance", str(path), "--user", "koord_a", "--kov", world.kov.code, "--lang", "en")
     assert "This session has already been recorded." in capsys.readouterr().out
     path.write_bytes(csv_of(world, "{code};31.04.2026;L23;{reg};60;I;Pille Pakkuja;;"))
     with pytest.raises(CommandError) as refused:
-        call_command("import_attendance", str(path), "--kov", world.kov.code)
+        call_command("import_attendance", str(path), "--user", "koord_a", "--kov", world.kov.code)
     with translation.override("et"):
         heading = translation.gettext("The file was refused; nothing was imported.")
         impossible = translation.gettext("%(value)s is not a day of the calendar.") % {"value": "31.04.2026"}
@@ -318,3 +318,43 @@ def test_a_specialist_reaches_a_person_only_in_the_months_their_provider_serves_
     may = csv_of(world, f"{code};06.05.2026;L23;{{reg}};60;I;Pille Pakkuja;;")
     assert imports.import_attendance(content=may, filename="a.csv", municipality=kov_a,
                                      by=provider_user).created == 1
+
+
+def test_the_command_imports_as_its_user_only_for_persons_they_reach(kov_a, provider_user_2, tmp_path):
+    """A specialist of another provider (under contract with the same KOV) names a person their
+    provider does not serve: the neutral message, nothing written; the same as the page."""
+    world = build_world(kov_a)
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_of(world, "{code};06.04.2026;L23;" + provider_user_2.provider.registry_code
+                            + ";60;I;Tiit Teine;;"))
+    with translation.override("et"):
+        neutral = translation.gettext("You cannot record deliveries for the person with the code %(value)s.") % {
+            "value": world.case.person.isikukood}
+    with pytest.raises(CommandError) as refused:
+        call_command("import_attendance", str(path), "--user", "spets_2", "--kov", kov_a.code)
+    assert neutral in str(refused.value)
+    assert not Delivery.objects.exists()
+    # A code that exists nowhere gets word for word the same message (nothing to tell apart).
+    path.write_bytes(csv_of(world, "{code};06.04.2026;L23;" + provider_user_2.provider.registry_code
+                            + ";60;I;Tiit Teine;;", code="37605030299"))
+    with pytest.raises(CommandError) as unknown:
+        call_command("import_attendance", str(path), "--user", "spets_2", "--kov", kov_a.code)
+    assert str(unknown.value).replace("37605030299", world.case.person.isikukood) == str(refused.value)
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.parametrize("args", [
+    [],  # no user at all: argparse refuses
+    ["--user", "nobody"],  # no such user
+    ["--user", "kj_a"],  # a case manager does not import
+    ["--user", "koord_b", "--kov", "9101"],  # a coordinator of another KOV
+    ["--user", "spets_b", "--kov", "9101"],  # a provider with no contract with the KOV
+])
+def test_the_command_refuses_a_user_who_may_not_import_for_the_municipality(
+    world, case_manager_a, coordinator_b, provider_user_b, tmp_path, args
+):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_of(world, ROW))
+    with pytest.raises(CommandError):
+        call_command("import_attendance", str(path), *args)
+    assert not Delivery.objects.exists()
