@@ -10,9 +10,9 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from assessments.models import BaseProviderLink, Plan, PlanLine, PlanStatus
+from assessments.models import BaseProviderLink, Plan, PlanLine
 from assessments.selectors import (
     line_days,
     plan_lines_in_month,
@@ -69,10 +69,8 @@ def is_planning_by_base_provider(*, case: Case, day: date, component: Component,
     date until the first agreed plan starts: on plan, though no plan line buys it yet."""
     if component.code not in PLANNING_COMPONENTS:
         return False
-    linked = BaseProviderLink.objects.filter(case=case, provider_id=provider_id, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
-    planned = Plan.objects.filter(case=case, status=PlanStatus.AGREED, valid_from__lte=day)
+    linked = BaseProviderLink.objects.in_force_on(day).filter(case=case, provider_id=provider_id)
+    planned = Plan.objects.in_force_between(date.min, day).filter(case=case)  # a plan has started by then
     return linked.exists() and not planned.exists()
 
 

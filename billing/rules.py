@@ -668,6 +668,7 @@ SELECT line, 'not_on_plan', jsonb_build_object('component', component_code, 'dat
 FROM s
 WHERE plannable AND lines = 0
   AND NOT (component_code = ANY(%(planning)s)
+           -- a base-support link in force (BaseProviderLink.objects.in_force_on)
            AND EXISTS (SELECT 1 FROM assessments_baseproviderlink b
                        WHERE b.case_id = s.case_id AND b.provider_id = s.provider_id AND b.valid_from <= s.date
                          AND (b.valid_to IS NULL OR b.valid_to >= s.date))
