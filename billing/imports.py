@@ -436,7 +436,8 @@ class _Inserted:
         return (self.case_id, self.component_id, self.provider_id, self.form, month_start(self.date))
 
 
-#: The plan lines' months of the staged rows that already hold a "beyond plan" warning.
+#: The plan lines' months of the staged rows that already hold a "beyond plan" or "not on
+#: plan" warning (services.PLAN_WARNINGS).
 WARNED_GROUPS_SQL = """
 WITH g AS (
     SELECT DISTINCT case_id, component_id, provider_id, form, date_trunc('month', date)::date AS month
@@ -447,7 +448,7 @@ WHERE EXISTS (
     SELECT 1 FROM billing_delivery d
     WHERE d.case_id = g.case_id AND d.date >= g.month AND d.date < g.month + interval '1 month'
       AND d.component_id = g.component_id AND d.provider_id = g.provider_id AND d.form = g.form
-      AND d.problems @> '[{"code": "beyond_plan"}]'
+      AND (d.problems @> '[{"code": "beyond_plan"}]' OR d.problems @> '[{"code": "not_on_plan"}]')
 )
 """
 
@@ -568,6 +569,12 @@ def import_attendance(
                 cursor.execute(f"DELETE FROM {STAGING} WHERE line = ANY(%s)", [[line for line, _m in already]])
             cursor.execute(WARNED_GROUPS_SQL)
             warned_groups = set(cursor.fetchall())
+            # A new plan warning names the hours up to its line; it is checked again after the
+            # insert to name the month's (only the groups of such lines).
+            planned_warning = {line for line, found in verdicts.items()
+                               if any(p.code in services.PLAN_WARNINGS for p in found)}
+            warned_groups |= {(row[1], row[2], row[3], row[8], month_start(row[5]))
+                              for row in staged if row[0] in planned_warning}
             cursor.execute(INSERT_SQL, {
                 "kov": municipality.pk, "ok": Status.OK, "source": Delivery.Source.IMPORT,
                 "by": getattr(by, "pk", None), "now": timezone.now(),

@@ -123,20 +123,27 @@ def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.
     return deliveries
 
 
+#: The warnings kept once per plan line (case, component, provider, form) and month, on one
+#: session, naming the month's hours: they are checked again when the month's sessions change.
+PLAN_WARNINGS = ("not_on_plan", "beyond_plan")
+
+
 def refresh_plan_warnings(deliveries: list[Delivery]) -> int:
-    """After sessions were added to a plan line's month: the month's one "beyond plan" warning
-    (on the session that first went past the plan) is checked again, so that it names the new
-    total and an acceptance given for fewer hours no longer holds. Call inside the writing
-    transaction (the import does too). Returns how many rows changed."""
+    """After sessions were added to a plan line's month: the month's one "beyond plan" and one
+    "not on plan" warning (each on one session) are checked again, so that they name the month's
+    hours with the new sessions and an acceptance given for fewer hours no longer holds. Call
+    inside the writing transaction (the import does too). Returns how many rows changed."""
     groups = {(d.case_id, d.component_id, d.provider_id, d.form, month_start(d.date)) for d in deliveries}
-    new = [d.pk for d in deliveries]
+    holds = Q()
+    for code in PLAN_WARNINGS:
+        holds |= Q(problems__contains=[{"code": code}])
     changed = 0
     for case_id, component_id, provider_id, form, month in sorted(groups):
         changed += _recheck(
             Delivery.objects.filter(
                 case_id=case_id, component_id=component_id, provider_id=provider_id, form=form,
-                date__gte=month, date__lte=month_end(month), problems__contains=[{"code": "beyond_plan"}],
-            ).exclude(pk__in=new)
+                date__gte=month, date__lte=month_end(month),
+            ).filter(holds)
         )
     return changed
 
