@@ -58,9 +58,8 @@ class BillingError(DomainError):
 
 
 def locked_message(day: dt.date) -> str:
-    return _("Month %(month)s is closed; nothing dated in it can be added, changed or deleted.") % {
-        "month": f"{day:%m.%Y}"
-    }
+    """The catalogue's "locked" message: the same whether a check, the lock or the trigger refuses."""
+    return rules.problem("locked", month=f"{day:%m.%Y}").message
 
 
 @contextmanager
