@@ -15,6 +15,7 @@ from billing import imports
 from billing.models import BillingMonth, Delivery, ImportJob, MonthState
 from billing.tasks import run_import
 from cases.models import Person
+from components.models import Component
 from tests.billing.factories import build_world, plan_line
 from tests.cases.factories import EnteredCaseFactory
 from tests.workers import REDIS_URL, flush_redis, require_redis, start_worker, stop_worker
@@ -41,6 +42,7 @@ def test_a_file_with_one_bad_row_per_rule_is_refused_whole_naming_exactly_those_
 ):
     outsider = EnteredCaseFactory(municipality=kov_b)  # exists, but in another municipality
     BillingMonth.objects.create(municipality=world.kov, month=date(2026, 3, 1), state=MonthState.CLOSED)
+    Component.objects.filter(code="B1").update(required_qualification="Tegevusterapeut")
     content = csv_of(
         world,
         ROW,                                                               # 2 valid
@@ -62,6 +64,7 @@ def test_a_file_with_one_bad_row_per_rule_is_refused_whole_naming_exactly_those_
         "{code};09.04.2026;L23;{reg};60;I;Pille Pakkuja;;10:00",           # 18 valid
         "{other};09.04.2026;L23;{reg};60;I;Pille Pakkuja;;10:30",          # 19 overlaps line 18
         "{code};16.03.2026;L23;{reg};60;I;Pille Pakkuja;;",                # 20 closed month
+        "{code};10.04.2026;B1;{reg};60;I;Pille Pakkuja;;",                 # 21 B1 needs a qualification
     )
     with pytest.raises(imports.ImportRefused) as refused:
         imports.import_attendance(content=content, filename="a.csv", municipality=world.kov, by=coordinator_a)
@@ -70,6 +73,7 @@ def test_a_file_with_one_bad_row_per_rule_is_refused_whole_naming_exactly_those_
         7: ["text_nul"], 8: ["text_too_long"], 9: ["isikukood_invalid"], 10: ["person_not_reachable"],
         11: ["component_unknown"], 12: ["provider_unknown"], 13: ["specialist_unknown"], 14: ["form_invalid"],
         15: ["duplicate_in_file"], 16: ["not_participant"], 17: ["no_price"], 19: ["overlap"], 20: ["locked"],
+        21: ["not_qualified"],
     }
     reasons = dict(refused.value.lines)
     assert "line 2" in reasons[15]
