@@ -185,10 +185,17 @@ def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
 
 
 def delete_delivery(*, delivery: Delivery, by) -> None:
+    delete_deliveries(deliveries=[delivery], by=by)
+
+
+def delete_deliveries(*, deliveries: list[Delivery], by) -> None:
+    """Delete sessions (the page one, the admin several) holding their months, and check their
+    plan lines' months again: a plan warning held by a deleted session moves to another."""
     with database_rules(), transaction.atomic():
-        hold_months_for_share(delivery.municipality_id, [delivery.date])
-        delivery.delete()
-        _recheck_plan_months([delivery])
+        for municipality_id in sorted({d.municipality_id for d in deliveries}):
+            hold_months_for_share(municipality_id, [d.date for d in deliveries if d.municipality_id == municipality_id])
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).delete()
+        _recheck_plan_months(deliveries)
 
 
 def _recheck_plan_months(deliveries, *, exclude=()) -> int:

@@ -165,3 +165,17 @@ def test_the_not_on_plan_warnings_of_several_lines_are_accepted_at_once(client, 
     })
     assert Delivery.objects.filter(status=Status.ACCEPTED).count() == 2
     assert Delivery.objects.filter(status=Status.WARNING).count() == 0
+
+
+def test_deleting_in_the_admin_moves_the_warning_too(client, world, coordinator_a, admin_user):
+    recorded = four_off_plan_sessions(world, coordinator_a)
+    client.force_login(admin_user)
+    client.post(f"/admin/billing/delivery/{recorded[0].pk}/delete/", {"post": "yes"})
+    assert not Delivery.objects.filter(pk=recorded[0].pk).exists()
+    warned = not_on_plan()
+    assert [d.pk for d in warned] == [recorded[1].pk]
+    assert warned[0].problems[0]["message"].startswith("2,25 h komponenti L01 (I) kuus 04.2026")  # the admin speaks et
+    # Several at once (the list's delete action): the rest go, and no warning is left behind.
+    client.post("/admin/billing/delivery/", {"action": "delete_selected", "post": "yes",
+                                             "_selected_action": [d.pk for d in recorded[1:]]})
+    assert not Delivery.objects.exists()
