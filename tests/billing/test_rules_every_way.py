@@ -16,6 +16,7 @@ from datetime import date, time
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
@@ -42,9 +43,46 @@ APRIL = date(2026, 4, 1)
 DAY = date(2026, 4, 6)  # a Monday: the grid's week starts on it
 
 
+@dataclass
+class Scene:
+    world: object
+    coordinator: object
+    specialist_user: object
+
+
+@pytest.fixture(scope="module")
+def scene(django_db_setup, django_db_blocker):
+    """The world is built once for the module, in a transaction rolled back at its end; each test
+    runs in a savepoint inside it (pytest-django's own), so the facts one test changes are gone
+    for the next. (The suite's personas are function-scoped, so they are made here alike.)"""
+    from accounts.models import Role
+    from tests.factories import MunicipalityFactory, UserFactory
+    from tests.providers.factories import ProviderFactory
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        kov = MunicipalityFactory(name="Alfa vald", code="9101")
+        coordinator = UserFactory(username="koord_a", role=Role.COORDINATOR, municipality=kov)
+        provider = ProviderFactory(name="MTÜ Persona Tugi", registry_code="80000008")
+        ContractFactory(municipality=kov, provider=provider, number="PERSONA-1")
+        specialist_user = UserFactory(username="spets", first_name="Pille", last_name="Pakkuja",
+                                      role=Role.PROVIDER, municipality=None, provider=provider)
+        yield Scene(build_world(kov, provider_user=specialist_user), coordinator, specialist_user)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(kov_a, provider_user, coordinator_a):
-    return build_world(kov_a, provider_user=provider_user)
+def world(scene, db):
+    return scene.world
+
+
+@pytest.fixture
+def coordinator_a(scene, db):
+    return scene.coordinator
+
+
+@pytest.fixture
+def provider_user(scene, db):
+    return scene.specialist_user
 
 
 # --- The facts each situation needs (applied before the delivery is sent; for the re-check of
