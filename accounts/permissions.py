@@ -150,7 +150,7 @@ def deliverable_cases_for(user, *, start, end) -> QuerySet:
     Cases and plans live in higher apps; they are looked up by name so that this module keeps
     its place at the bottom of the app order."""
     from django.apps import apps
-    from django.db.models import Exists, OuterRef, Q
+    from django.db.models import Exists, OuterRef
 
     Case = apps.get_model("cases", "Case")
     if not (user and user.is_authenticated and user.is_active):
@@ -159,9 +159,9 @@ def deliverable_cases_for(user, *, start, end) -> QuerySet:
         return Case.objects.filter(municipality_id=user.municipality_id)
     if user.role != Role.PROVIDER or not getattr(user, "provider_id", None):
         return Case.objects.none()
-    link = apps.get_model("assessments", "BaseProviderLink").objects.filter(
-        case=OuterRef("pk"), provider_id=user.provider_id, valid_from__lte=end,
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    link = apps.get_model("assessments", "BaseProviderLink").objects.in_force_between(start, end).filter(
+        case=OuterRef("pk"), provider_id=user.provider_id
+    )
     line = apps.get_model("assessments", "PlanLine").objects.in_force_between(start, end).filter(
         plan__case=OuterRef("pk"), provider_id=user.provider_id
     )

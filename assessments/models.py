@@ -251,6 +251,27 @@ class AssessmentAnswer(models.Model):
             raise ValidationError({"level": _("The level belongs to another version of the instrument.")})
 
 
+def in_force_q(start, end, *, prefix: str = "") -> Q:
+    """The condition "a period valid_from..valid_to (open end: none) covers at least one day of
+    ``start``..``end``", for plans, plan lines and base-support links; ``prefix`` is the path to
+    the row with the period (e.g. ``"plan__"``). The one home of the period test of this app."""
+    return Q(**{f"{prefix}valid_from__lte": end}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": start})
+    )
+
+
+class BaseProviderLinkQuerySet(models.QuerySet):
+    def in_force_between(self, start, end) -> "BaseProviderLinkQuerySet":
+        """Links in force on at least one day of ``start``..``end``. The one home of "a
+        base-support link in force" (used by the reach of a provider's specialist, the
+        base-support planning rule, the case file's summary; its SQL twin in billing.rules
+        is held to it by tests; :meth:`BaseProviderLink.is_in_force_on` says it for one link)."""
+        return self.filter(in_force_q(start, end))
+
+    def in_force_on(self, day) -> "BaseProviderLinkQuerySet":
+        return self.in_force_between(day, day)
+
+
 class BaseProviderLink(models.Model):
     """Seostamine: the person's base-support provider (baastoetuse osutaja) for a period.
 
@@ -274,6 +295,8 @@ class BaseProviderLink(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("linked by"), on_delete=models.PROTECT, related_name="+"
     )
     history = HistoricalRecords()
+
+    objects = BaseProviderLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("base-support provider link")
@@ -317,6 +340,12 @@ class PlanStatus(models.TextChoices):
     AGREED = "agreed", _("agreed with the person")
 
 
+class PlanQuerySet(models.QuerySet):
+    def in_force_between(self, start, end) -> "PlanQuerySet":
+        """Agreed plan versions in force on at least one day of ``start``..``end``."""
+        return self.filter(in_force_q(start, end), status=PlanStatus.AGREED)
+
+
 class Plan(models.Model):
     """One version of a person's action plan (tegevusplaan) or support plan (toetusplaan).
 
@@ -350,6 +379,8 @@ class Plan(models.Model):
     obstacles = models.TextField(_("obstacles"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -393,9 +424,7 @@ class PlanLineQuerySet(models.QuerySet):
         (:meth:`PlanLine.is_in_force_on` says it for one line and day; SQL twins in
         billing.rules and billing.plans are held to it by tests)."""
         return self.filter(
-            plan__status=PlanStatus.AGREED, plan__valid_from__lte=end, valid_from__lte=end
-        ).filter(Q(plan__valid_to__isnull=True) | Q(plan__valid_to__gte=start)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+            in_force_q(start, end, prefix="plan__"), in_force_q(start, end), plan__status=PlanStatus.AGREED
         )
 
     def in_force_on(self, day) -> "PlanLineQuerySet":

@@ -53,9 +53,7 @@ from .models import (
 
 def plans_in_force(*, case: Case, start: date, end: date) -> QuerySet[Plan]:
     """Agreed plan versions of ``case`` overlapping ``start``..``end``."""
-    return Plan.objects.filter(case=case, status=PlanStatus.AGREED, valid_from__lte=end).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-    )
+    return Plan.objects.in_force_between(start, end).filter(case=case)
 
 
 def plan_lines_on(*, case: Case, day: date) -> QuerySet[PlanLine]:
@@ -269,9 +267,7 @@ def version_price_warnings(*, plan: Plan, until: date) -> list[PriceEndWarning]:
 def budget_price_warnings(*, case: Case, start: date, until: date) -> list[PriceEndWarning]:
     """:func:`price_end_warnings` of the agreed lines counted in the personal budget from
     ``start`` to ``until``."""
-    lines = PlanLine.objects.filter(
-        plan__in=plans_in_force(case=case, start=start, end=until), valid_from__lte=until
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    lines = PlanLine.objects.in_force_between(start, until).filter(plan__case=case)
     return price_end_warnings(lines=_with_price_context(lines), until=until)
 
 
@@ -346,12 +342,7 @@ def assessment_rows(assessment: Assessment) -> list[DomainChange]:
 
 
 def base_link_on(case: Case, day: date) -> BaseProviderLink | None:
-    return (
-        case.base_provider_links.filter(valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .select_related("provider")
-        .first()
-    )
+    return case.base_provider_links.in_force_on(day).select_related("provider").first()
 
 
 def base_provider_on(case: Case, day: date) -> Provider | None:
@@ -403,9 +394,7 @@ def contracted_base_providers(*, municipality, on: date) -> QuerySet[Provider]:
 
 def _current_links(user) -> QuerySet[BaseProviderLink]:
     today = timezone.localdate()
-    return BaseProviderLink.objects.filter(provider_id=user.provider_id).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    )
+    return BaseProviderLink.objects.in_force_between(today, date.max).filter(provider_id=user.provider_id)
 
 
 def base_cases_for(user) -> QuerySet[Case]:

@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .locks import hold_months_for_share
 from .models import BillingMonth, Delivery, FundingAgreement, InterimEvaluation, Invoice, Payer
-from .services import BillingError, database_rules
+from .services import BillingError, database_rules, delete_deliveries
 
 
 class LockAwareAdmin(admin.ModelAdmin):
@@ -60,20 +60,14 @@ class DeliveryAdmin(LockAwareAdmin):
             hold_months_for_share(obj.municipality_id, [d for d in (obj.date, old) if d])
             super().save_model(request, obj, form, change)
 
+    # Deleting goes through the service like the page's delete: the months are held for share
+    # and a plan warning the deleted session held moves to another session of its month.
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            hold_months_for_share(obj.municipality_id, [obj.date])
-            super().delete_model(request, obj)
+        delete_deliveries(deliveries=[obj], by=request.user)
 
     def delete_queryset(self, request, queryset):
-        months: dict[int, set] = {}
-        for kov, day in queryset.values_list("municipality_id", "date"):
-            months.setdefault(kov, set()).add(day)
         try:
-            with transaction.atomic():
-                for kov in sorted(months):
-                    hold_months_for_share(kov, months[kov])
-                super().delete_queryset(request, queryset)
+            delete_deliveries(deliveries=list(queryset), by=request.user)
         except BillingError as error:
             self.message_user(request, error.message, messages.ERROR)
 

@@ -35,6 +35,32 @@ class MinutesField(forms.IntegerField):
             raise ValidationError(error.problem.message, code=error.problem.code) from None
 
 
+class RuleDateField(forms.DateField):
+    """A date in the forms the project reads (31.12.2026, 31.12.26, 2026-12-31); anything else
+    refused with the catalogue's message (an impossible day says so), as the import does."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            try:
+                rules.read_date(value)
+            except rules.RowError as error:
+                raise ValidationError(error.problem.message, code=error.problem.code) from None
+            raise  # pragma: no cover - read_date accepts only what DateField accepts
+
+
+class RuleTimeField(forms.TimeField):
+    """A time of day (09:30, 09.30); anything else refused with the catalogue's message."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            problem = rules.problem("time_invalid", value=str(value).strip())
+            raise ValidationError(problem.message, code=problem.code) from None
+
+
 class RuleTextField(forms.CharField):
     """Free text of a delivery: a NUL character or too many characters refused with the
     catalogue's message (Django's own checks are left out so that the message is the same)."""
@@ -60,8 +86,8 @@ class DeliveryEntryForm(TugiForm):
         queryset=Specialist.objects.select_related("provider"), label=_("Specialist"),
         help_text=_("Who delivered the session and signs the attendance sheet."),
     )
-    date = forms.DateField(label=_("Date"))
-    start_time = forms.TimeField(
+    date = RuleDateField(label=_("Date"))
+    start_time = RuleTimeField(
         label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
         help_text=_("Needed to catch overlapping sessions of one specialist."),
     )
@@ -112,8 +138,8 @@ class DeliveryEntryForm(TugiForm):
 
 
 class DeliveryEditForm(TugiForm):
-    date = forms.DateField(label=_("Date"))
-    start_time = forms.TimeField(label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    date = RuleDateField(label=_("Date"))
+    start_time = RuleTimeField(label=_("Start time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     minutes = MinutesField(label=_("Duration (min)"))
     recipient_name = RuleTextField(rule_name="recipient_name", label=_("Recipient"))
     note = RuleTextField(rule_name="note", label=_("Note"))

@@ -361,15 +361,11 @@ def _cases_by_code(parsed: list[_Parsed], municipality: Municipality, user) -> d
     """(person code, month) → the cases (newest first) of that person the user may record for in
     that month (:func:`accounts.permissions.can_record_for` says the same for one case); one
     query a month of the file."""
-    from cases.models import Case
-
     codes = {p.isikukood for p in parsed}
     found: dict[tuple, list] = {}
     for month in sorted({month_start(p.date) for p in parsed}):
-        if user is None:  # the management command: an operator acting for the municipality
-            cases = Case.objects.all()
-        else:
-            cases = deliverable_cases_for(user, start=month, end=month_end(month))
+        # Every way in (page, background job, management command) imports as a user; no user reaches nobody.
+        cases = deliverable_cases_for(user, start=month, end=month_end(month))
         for case in (
             cases.filter(municipality=municipality, person__isikukood__in=codes)
             .select_related("person").order_by("-entry_date", "-pk")
@@ -451,7 +447,8 @@ class _Inserted:
         return (self.case_id, self.component_id, self.provider_id, self.form, month_start(self.date))
 
 
-#: The plan lines' months of the staged rows that already hold a "beyond plan" warning.
+#: The plan lines' months of the staged rows that already hold a "beyond plan" or "not on
+#: plan" warning (services.PLAN_WARNINGS).
 WARNED_GROUPS_SQL = """
 WITH g AS (
     SELECT DISTINCT case_id, component_id, provider_id, form, date_trunc('month', date)::date AS month
@@ -462,7 +459,7 @@ WHERE EXISTS (
     SELECT 1 FROM billing_delivery d
     WHERE d.case_id = g.case_id AND d.date >= g.month AND d.date < g.month + interval '1 month'
       AND d.component_id = g.component_id AND d.provider_id = g.provider_id AND d.form = g.form
-      AND d.problems @> '[{"code": "beyond_plan"}]'
+      AND (d.problems @> '[{"code": "beyond_plan"}]' OR d.problems @> '[{"code": "not_on_plan"}]')
 )
 """
 
@@ -490,8 +487,8 @@ def import_attendance(
 ) -> ImportResult:
     """Check every row, then record all of them in one transaction, or refuse the file.
 
-    ``by`` is the user importing (None: the management command, acting for the municipality);
-    a provider's specialist may import only their provider's sessions, for persons it serves.
+    ``by`` is the user importing (the management command too: ``--user``); a provider's specialist
+    may import only their provider's sessions, for persons it serves; nobody (None) reaches no one.
     ``progress(percent, message)`` is told how far the import is (the background job shows it)."""
 
     def report(percent: int, message: str) -> None:
@@ -587,6 +584,12 @@ def import_attendance(
                 cursor.execute(f"DELETE FROM {STAGING} WHERE line = ANY(%s)", [[line for line, _m in already]])
             cursor.execute(WARNED_GROUPS_SQL)
             warned_groups = set(cursor.fetchall())
+            # A new plan warning names the hours up to its line; it is checked again after the
+            # insert to name the month's (only the groups of such lines).
+            planned_warning = {line for line, found in verdicts.items()
+                               if any(p.code in services.PLAN_WARNINGS for p in found)}
+            warned_groups |= {(row[1], row[2], row[3], row[8], month_start(row[5]))
+                              for row in staged if row[0] in planned_warning}
             cursor.execute(INSERT_SQL, {
                 "kov": municipality.pk, "ok": Status.OK, "source": Delivery.Source.IMPORT,
                 "by": getattr(by, "pk", None), "now": timezone.now(),

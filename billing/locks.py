@@ -13,17 +13,27 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from tugi.workdays import month_start
 
 from .models import LOCKED_STATES, MonthState
 
-#: Creates the missing month rows (open); two writers creating the same row do not collide.
+#: Creates the missing month rows (open), each with its history row ("created", as the ORM's
+#: save would leave); two writers creating the same row do not collide.
 HOLD_SQL = """
-WITH wanted(month) AS (SELECT unnest(%(months)s::date[]))
-INSERT INTO billing_billingmonth (municipality_id, month, state)
-SELECT %(kov)s, month, %(open)s FROM wanted
-ON CONFLICT (municipality_id, month) DO NOTHING
+WITH wanted(month) AS (SELECT unnest(%(months)s::date[])),
+created AS (
+    INSERT INTO billing_billingmonth (municipality_id, month, state)
+    SELECT %(kov)s, month, %(open)s FROM wanted
+    ON CONFLICT (municipality_id, month) DO NOTHING
+    RETURNING id, municipality_id, month, state
+)
+INSERT INTO billing_historicalbillingmonth (
+    id, municipality_id, month, state, history_date, history_change_reason, history_type, history_user_id
+)
+SELECT id, municipality_id, month, state, %(now)s, NULL, '+', %(user)s FROM created
 """
 
 LOCK_SQL = """
@@ -49,7 +59,7 @@ def hold_months_for_share(municipality_id: int, months: Iterable[dt.date], *, re
         return []
     params = {"kov": municipality_id, "months": firsts, "open": MonthState.OPEN}
     with connection.cursor() as cursor:
-        cursor.execute(HOLD_SQL, params)
+        cursor.execute(HOLD_SQL, {**params, "now": timezone.now(), "user": _history_user_id()})
         # A close in progress holds the row FOR UPDATE: this waits for it to end, and then reads
         # the row as the close left it (read committed re-reads a row it had to wait for).
         cursor.execute(LOCK_SQL, params)
@@ -57,3 +67,10 @@ def hold_months_for_share(municipality_id: int, months: Iterable[dt.date], *, re
     if closed and refuse:
         raise services.BillingError(services.locked_message(closed[0]))
     return closed
+
+
+def _history_user_id() -> int | None:
+    """The user of the request in progress, as simple-history records it on an ORM save."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None

@@ -6,13 +6,13 @@ personal budget with the actual cost."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from assessments.models import BaseProviderLink, Plan, PlanLine, PlanStatus
+from assessments.models import BaseProviderLink, Plan, PlanLine
 from assessments.selectors import (
     line_days,
     plan_lines_in_month,
@@ -26,8 +26,9 @@ from components.models import Component
 from tugi.workdays import month_end, month_start
 
 __all__ = [
-    "covering_line", "is_planning_by_base_provider", "lines_for", "planned_budget", "planned_budget_totals",
-    "planned_budgets", "planned_component_ids", "planned_hours", "planned_hours_of_provider", "provider_lines", "provider_lines_of_municipality",
+    "covering_line", "is_planning_by_base_provider", "lines_for", "off_plan_days", "planned_budget",
+    "planned_budget_totals", "planned_budgets", "planned_component_ids", "planned_hours", "planned_hours_of_provider",
+    "provider_lines", "provider_lines_of_municipality",
 ]
 
 #: Base-support components that the linked base-support provider delivers while the first plan
@@ -97,11 +98,37 @@ def is_planning_by_base_provider(*, case: Case, day: date, component: Component,
     date until the first agreed plan starts: on plan, though no plan line buys it yet."""
     if component.code not in PLANNING_COMPONENTS:
         return False
-    linked = BaseProviderLink.objects.filter(case=case, provider_id=provider_id, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
-    planned = Plan.objects.filter(case=case, status=PlanStatus.AGREED, valid_from__lte=day)
+    linked = BaseProviderLink.objects.in_force_on(day).filter(case=case, provider_id=provider_id)
+    planned = Plan.objects.in_force_between(date.min, day).filter(case=case)  # a plan has started by then
     return linked.exists() and not planned.exists()
+
+
+def off_plan_days(*, case: Case, month: date, component: Component, provider_id: int) -> set[date]:
+    """The days of ``month`` on which a session of this component from this provider is not on
+    plan: no plan line buying it is in force (in any form) and it is not base-support planning
+    (:func:`lines_for` and :func:`is_planning_by_base_provider` say the same for one day)."""
+    first, last = month_start(month), month_end(month)
+    days = {first + timedelta(days=n) for n in range(last.day)}
+    lines = plan_lines_in_month(case=case, month=first).filter(component_id=component.pk, provider_id=provider_id)
+    for line in lines:
+        days -= _days(max(first, line.valid_from, line.plan.valid_from), _earliest(last, line.valid_to, line.plan.valid_to))
+    if component.code in PLANNING_COMPONENTS:
+        started = Plan.objects.in_force_between(date.min, last).filter(case=case).order_by("valid_from").first()
+        for link in BaseProviderLink.objects.in_force_between(first, last).filter(case=case, provider_id=provider_id):
+            until = _earliest(link.valid_to, started.valid_from - timedelta(days=1) if started else None)
+            days -= _days(max(first, link.valid_from), _earliest(last, until))
+    return days
+
+
+def _earliest(*ends: date | None) -> date:
+    return min((d for d in ends if d is not None), default=date.max)
+
+
+def _days(start: date, end: date) -> set[date]:
+    """start..end, both included (both within one month)."""
+    if end < start:
+        return set()
+    return {start + timedelta(days=n) for n in range((end - start).days + 1)}
 
 
 def planned_budget(*, case: Case, month: date) -> Decimal:

@@ -112,7 +112,9 @@ RULES: dict[str, Rule] = _rules(
     Rule("no_price", ERROR, _("There is no price for %(component)s on %(date)s. %(reason)s")),
     Rule("already_recorded", ERROR, _("This session has already been recorded.")),
     Rule("overlap", ERROR, _("The specialist already has a session at %(time)s on %(date)s.")),
-    Rule("not_on_plan", WARNING, _("%(component)s is not on the person's plan from this provider on %(date)s.")),
+    Rule("not_on_plan", WARNING,
+         _("%(hours)s h of %(component)s (%(form)s) in %(month)s is not on the person's plan from this provider "
+           "(the first session on %(date)s).")),
     Rule("form_not_on_plan", WARNING,
          _("The plan buys %(component)s from this provider as %(planned)s work, not as %(form)s work.")),
     Rule("beyond_plan", WARNING,
@@ -406,7 +408,7 @@ def _plan_problems(draft: Draft, same, pending) -> list[Problem]:
             case=draft.case, day=draft.date, component=draft.component, provider_id=draft.provider.pk
         ):
             return []
-        return [problem("not_on_plan", component=draft.component.code, date=_fmt(draft.date))]
+        return _not_on_plan(draft, same, pending)
     if not any(line.form == draft.form for line in lines):
         planned = {line.form for line in lines}.pop()
         return [problem("form_not_on_plan", component=draft.component.code,
@@ -432,6 +434,33 @@ def _plan_problems(draft: Draft, same, pending) -> list[Problem]:
     )
     return _beyond_plan(before, draft.minutes, month_total, planned_hours, component=draft.component.code,
                         form=draft.form, month=first)
+
+
+def _not_on_plan(draft: Draft, same, pending) -> list[Problem]:
+    """One warning per plan line (case, component, provider, form) and month for the sessions
+    on no plan: on the first of them, naming the month's hours of such sessions, so that the
+    coordinator accepts them at once and more of them reopen the warning."""
+    first, last = month_start(draft.date), month_end(draft.date)
+    off = plans.off_plan_days(case=draft.case, month=first, component=draft.component, provider_id=draft.provider.pk)
+    group = same.filter(case=draft.case, component=draft.component, provider=draft.provider, form=draft.form,
+                        date__gte=first, date__lte=last, date__in=off)
+    earlier_pending = [
+        o.minutes for o in pending
+        if (o.case.pk, o.component.pk, o.provider.pk, o.form) ==
+        (draft.case.pk, draft.component.pk, draft.provider.pk, draft.form) and o.date in off
+    ]
+    earlier = group.filter(pk__lt=draft.pk) if draft.pk else group
+    if earlier_pending or earlier.exists():
+        return []
+    # The first: a new session has nothing recorded before it; a recorded one names the month's hours.
+    minutes = draft.minutes + (sum(group.values_list("minutes", flat=True)) if draft.pk else 0)
+    return [not_on_plan_problem(minutes=minutes, component=draft.component.code, form=draft.form,
+                                month=first, first_day=draft.date)]
+
+
+def not_on_plan_problem(*, minutes: int, component: str, form: str, month: dt.date, first_day: dt.date) -> Problem:
+    return problem("not_on_plan", hours=_hours(Fraction(minutes, 60)), component=component, form=form,
+                   month=f"{month:%m.%Y}", date=_fmt(first_day))
 
 
 def _beyond_plan(before: int, minutes: int, month_total: int, planned_hours: Fraction, *, component: str,
@@ -504,6 +533,10 @@ def check_staged(
         "not_rechecked": f"d.id NOT IN (SELECT line FROM {table}) AND" if rechecking else "",
         "not_rechecked_o": f"o.id NOT IN (SELECT line FROM {table}) AND" if rechecking else "",
         "month_total": "staged_month_minutes" if rechecking else "staged_minutes",
+        # the first session on no plan names the month's hours when re-checked, its own when new
+        "off_total": "month_minutes" if rechecking else "minutes",
+        "planning_s": _planning_sql("s"),
+        "d_off_plan": _off_plan_sql("d"),
     }
     cursor.execute(STAGED_SQL.format(**parts), {"kov": municipality_id, "max": MAX_MINUTES,
                                                       "text_max": TEXT_LIMITS["note"],
@@ -513,6 +546,30 @@ def check_staged(
         params = json.loads(params) if isinstance(params, str) else params
         verdicts.setdefault(line, []).append(_staged_problem(code, params))
     return {line: in_catalogue_order(found) for line, found in sorted(verdicts.items())}
+
+
+def _planning_sql(row: str) -> str:
+    """SQL twin of :func:`billing.plans.is_planning_by_base_provider` for the row ``row``."""
+    return f"""({row}.component_id IN (SELECT pk.id FROM components_component pk WHERE pk.code = ANY(%(planning)s))
+        -- a base-support link in force (BaseProviderLink.objects.in_force_on)
+        AND EXISTS (SELECT 1 FROM assessments_baseproviderlink bl
+                    WHERE bl.case_id = {row}.case_id AND bl.provider_id = {row}.provider_id
+                      AND bl.valid_from <= {row}.date AND (bl.valid_to IS NULL OR bl.valid_to >= {row}.date))
+        AND NOT EXISTS (SELECT 1 FROM assessments_plan pp WHERE pp.case_id = {row}.case_id
+                        AND pp.status = 'agreed' AND pp.valid_from <= {row}.date))"""
+
+
+def _off_plan_sql(row: str) -> str:
+    """SQL twin of :func:`billing.plans.off_plan_days` for the row ``row``: no plan line in force
+    buys its component from its provider on its date, and it is not base-support planning."""
+    return f"""NOT EXISTS (
+        SELECT 1 FROM assessments_plan p
+        JOIN assessments_planline l ON l.plan_id = p.id AND l.component_id = {row}.component_id
+             AND l.provider_id = {row}.provider_id AND l.valid_from <= {row}.date
+             AND (l.valid_to IS NULL OR l.valid_to >= {row}.date)
+        WHERE p.case_id = {row}.case_id AND p.status = 'agreed' AND p.valid_from <= {row}.date
+          AND (p.valid_to IS NULL OR p.valid_to >= {row}.date))
+      AND NOT {_planning_sql(row)}"""
 
 
 def _staged_problem(code: str, params: dict) -> Problem:
@@ -525,6 +582,10 @@ def _staged_problem(code: str, params: dict) -> Problem:
         month = dt.date.fromisoformat(params["month"])
         return _beyond_plan(params["used"] - params["minutes"], params["minutes"], params["total"], planned,
                             component=params["component"], form=params["form"], month=month)[0]
+    elif code == "not_on_plan":
+        return not_on_plan_problem(minutes=params["minutes"], component=params["component"], form=params["form"],
+                                   month=dt.date.fromisoformat(params["month"]),
+                                   first_day=read_date(params["date"]))
     elif code == "text_too_long":
         params = {**params, "field": FIELD_NAMES["note"]}
     return problem(code, **params)
@@ -619,6 +680,13 @@ s AS MATERIALIZED (
         WHERE p.case_id = b.case_id AND p.status = 'agreed' AND p.valid_from <= b.date
           AND (p.valid_to IS NULL OR p.valid_to >= b.date)
     ) lines_on ON true
+),
+off AS (  -- sessions on no plan: one warning per plan line (case, component, provider, form) and month
+    SELECT s.*, row_number() OVER w AS nth, sum(minutes) OVER w_all AS month_minutes
+    FROM s
+    WHERE plannable AND lines = 0 AND NOT {planning_s}
+    WINDOW w_all AS (PARTITION BY case_id, component_id, provider_id, form, first),
+           w AS (w_all ORDER BY line)
 )
 SELECT line, 'minutes_invalid', jsonb_build_object('value', minutes, 'max', %(max)s)
 FROM s WHERE NOT minutes BETWEEN 1 AND %(max)s
@@ -664,15 +732,15 @@ SELECT line, 'overlap', jsonb_build_object('time', to_char(overlap_time, 'HH24:M
                                            'date', to_char(s.date, 'DD.MM.YYYY'))
 FROM s WHERE overlap_time IS NOT NULL
 UNION ALL
-SELECT line, 'not_on_plan', jsonb_build_object('component', component_code, 'date', to_char(s.date, 'DD.MM.YYYY'))
-FROM s
-WHERE plannable AND lines = 0
-  AND NOT (component_code = ANY(%(planning)s)
-           AND EXISTS (SELECT 1 FROM assessments_baseproviderlink b
-                       WHERE b.case_id = s.case_id AND b.provider_id = s.provider_id AND b.valid_from <= s.date
-                         AND (b.valid_to IS NULL OR b.valid_to >= s.date))
-           AND NOT EXISTS (SELECT 1 FROM assessments_plan p WHERE p.case_id = s.case_id AND p.status = 'agreed'
-                           AND p.valid_from <= s.date))
+SELECT line, 'not_on_plan', jsonb_build_object(
+    'minutes', {off_total}, 'component', component_code, 'form', form, 'month', first,
+    'date', to_char(off.date, 'DD.MM.YYYY'))
+FROM off
+WHERE nth = 1 AND NOT EXISTS (  -- a session on no plan recorded earlier in the month holds the warning
+    SELECT 1 FROM billing_delivery d
+    WHERE {not_rechecked} d.case_id = off.case_id AND d.component_id = off.component_id
+      AND d.provider_id = off.provider_id AND d.form = off.form AND d.date BETWEEN off.first AND off.last
+      AND {d_off_plan})
 UNION ALL
 SELECT line, 'form_not_on_plan', jsonb_build_object('component', component_code, 'form', form, 'planned', other_form)
 FROM s WHERE plannable AND lines > 0 AND NOT has_form

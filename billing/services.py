@@ -57,9 +57,8 @@ class BillingError(DomainError):
 
 
 def locked_message(day: dt.date) -> str:
-    return _("Month %(month)s is closed; nothing dated in it can be added, changed or deleted.") % {
-        "month": f"{day:%m.%Y}"
-    }
+    """The catalogue's "locked" message: the same whether a check, the lock or the trigger refuses."""
+    return rules.problem("locked", month=f"{day:%m.%Y}").message
 
 
 @contextmanager
@@ -122,20 +121,27 @@ def record_deliveries(*, drafts: list[Draft], by, source: str = Delivery.Source.
     return deliveries
 
 
+#: The warnings kept once per plan line (case, component, provider, form) and month, on one
+#: session, naming the month's hours: they are checked again when the month's sessions change.
+PLAN_WARNINGS = ("not_on_plan", "beyond_plan")
+
+
 def refresh_plan_warnings(deliveries: list[Delivery]) -> int:
-    """After sessions were added to a plan line's month: the month's one "beyond plan" warning
-    (on the session that first went past the plan) is checked again, so that it names the new
-    total and an acceptance given for fewer hours no longer holds. Call inside the writing
-    transaction (the import does too). Returns how many rows changed."""
+    """After sessions were added to a plan line's month: the month's one "beyond plan" and one
+    "not on plan" warning (each on one session) are checked again, so that they name the month's
+    hours with the new sessions and an acceptance given for fewer hours no longer holds. Call
+    inside the writing transaction (the import does too). Returns how many rows changed."""
     groups = {(d.case_id, d.component_id, d.provider_id, d.form, month_start(d.date)) for d in deliveries}
-    new = [d.pk for d in deliveries]
+    holds = Q()
+    for code in PLAN_WARNINGS:
+        holds |= Q(problems__contains=[{"code": code}])
     changed = 0
     for case_id, component_id, provider_id, form, month in sorted(groups):
         changed += _recheck(
             Delivery.objects.filter(
                 case_id=case_id, component_id=component_id, provider_id=provider_id, form=form,
-                date__gte=month, date__lte=month_end(month), problems__contains=[{"code": "beyond_plan"}],
-            ).exclude(pk__in=new)
+                date__gte=month, date__lte=month_end(month),
+            ).filter(holds)
         )
     return changed
 
@@ -178,10 +184,17 @@ def update_delivery(*, delivery: Delivery, by, **changes) -> Delivery:
 
 
 def delete_delivery(*, delivery: Delivery, by) -> None:
+    delete_deliveries(deliveries=[delivery], by=by)
+
+
+def delete_deliveries(*, deliveries: list[Delivery], by) -> None:
+    """Delete sessions (the page one, the admin several) holding their months, and check their
+    plan lines' months again: a plan warning held by a deleted session moves to another."""
     with database_rules(), transaction.atomic():
-        hold_months_for_share(delivery.municipality_id, [delivery.date])
-        delivery.delete()
-        _recheck_plan_months([delivery])
+        for municipality_id in sorted({d.municipality_id for d in deliveries}):
+            hold_months_for_share(municipality_id, [d.date for d in deliveries if d.municipality_id == municipality_id])
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).delete()
+        _recheck_plan_months(deliveries)
 
 
 def _recheck_plan_months(deliveries, *, exclude=()) -> int:

@@ -119,9 +119,9 @@ def test_the_templates_have_exactly_the_header_names():
 def test_the_management_command_imports_and_fails_loudly(world, coordinator_a, tmp_path, capsys):
     good = tmp_path / "good.csv"
     good.write_bytes(rows(world, "{code};06.04.2026;L23;{reg};60;I;Pille Pakkuja;"))
-    call_command("import_attendance", str(good), "--kov", world.kov.code)
+    call_command("import_attendance", str(good), "--user", coordinator_a.username, "--kov", world.kov.code)
     assert "1" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_bytes(rows(world, "{code};06.04.2026;L98;{reg};60;I;Pille Pakkuja;"))
     with pytest.raises(CommandError, match="2"):
-        call_command("import_attendance", str(bad), "--kov", world.kov.code)
+        call_command("import_attendance", str(bad), "--user", coordinator_a.username)

@@ -15,6 +15,7 @@ from billing import imports
 from billing.models import BillingMonth, Delivery, ImportJob, MonthState
 from billing.tasks import run_import
 from cases.models import Person
+from components.models import Component
 from tests.billing.factories import build_world, plan_line
 from tests.cases.factories import EnteredCaseFactory
 from tests.workers import REDIS_URL, flush_redis, require_redis, start_worker, stop_worker
@@ -41,6 +42,7 @@ def test_a_file_with_one_bad_row_per_rule_is_refused_whole_naming_exactly_those_
 ):
     outsider = EnteredCaseFactory(municipality=kov_b)  # exists, but in another municipality
     BillingMonth.objects.create(municipality=world.kov, month=date(2026, 3, 1), state=MonthState.CLOSED)
+    Component.objects.filter(code="B1").update(required_qualification="Tegevusterapeut")
     content = csv_of(
         world,
         ROW,                                                               # 2 valid
@@ -62,6 +64,7 @@ def test_a_file_with_one_bad_row_per_rule_is_refused_whole_naming_exactly_those_
         "{code};09.04.2026;L23;{reg};60;I;Pille Pakkuja;;10:00",           # 18 valid
         "{other};09.04.2026;L23;{reg};60;I;Pille Pakkuja;;10:30",          # 19 overlaps line 18
         "{code};16.03.2026;L23;{reg};60;I;Pille Pakkuja;;",                # 20 closed month
+        "{code};10.04.2026;B1;{reg};60;I;Pille Pakkuja;;",                 # 21 B1 needs a qualification
     )
     with pytest.raises(imports.ImportRefused) as refused:
         imports.import_attendance(content=content, filename="a.csv", municipality=world.kov, by=coordinator_a)
@@ -70,6 +73,7 @@ def test_a_file_with_one_bad_row_per_rule_is_refused_whole_naming_exactly_those_
         7: ["text_nul"], 8: ["text_too_long"], 9: ["isikukood_invalid"], 10: ["person_not_reachable"],
         11: ["component_unknown"], 12: ["provider_unknown"], 13: ["specialist_unknown"], 14: ["form_invalid"],
         15: ["duplicate_in_file"], 16: ["not_participant"], 17: ["no_price"], 19: ["overlap"], 20: ["locked"],
+        21: ["not_qualified"],
     }
     reasons = dict(refused.value.lines)
     assert "line 2" in reasons[15]
@@ -226,23 +230,23 @@ def _upload(content: bytes, name: str = "osalemine.csv"):
 # --- The command
 
 
-def test_the_command_speaks_estonian_by_default_and_english_on_request(world, tmp_path, capsys):
+def test_the_command_speaks_estonian_by_default_and_english_on_request(world, coordinator_a, tmp_path, capsys):
     path = tmp_path / "a.csv"
     path.write_bytes(csv_of(world, ROW))
-    call_command("import_attendance", str(path), "--kov", world.kov.code)
+    call_command("import_attendance", str(path), "--user", "koord_a", "--kov", world.kov.code)
     with translation.override("et"):
         expected = translation.ngettext("%(n)s session imported.", "%(n)s sessions imported.", 1) % {"n": 1}
     assert expected != "1 session imported."
     assert expected in capsys.readouterr().out
-    call_command("import_attendance", str(path), "--kov", world.kov.code)
+    call_command("import_attendance", str(path), "--user", "koord_a", "--kov", world.kov.code)
     with translation.override("et"):
         already = translation.gettext("This session has already been recorded.")
     assert already in capsys.readouterr().out
-    call_command("import_attendance", str(path), "--kov", world.kov.code, "--lang", "en")
+    call_command("import_attendance", str(path), "--user", "koord_a", "--kov", world.kov.code, "--lang", "en")
     assert "This session has already been recorded." in capsys.readouterr().out
     path.write_bytes(csv_of(world, "{code};31.04.2026;L23;{reg};60;I;Pille Pakkuja;;"))
     with pytest.raises(CommandError) as refused:
-        call_command("import_attendance", str(path), "--kov", world.kov.code)
+        call_command("import_attendance", str(path), "--user", "koord_a", "--kov", world.kov.code)
     with translation.override("et"):
         heading = translation.gettext("The file was refused; nothing was imported.")
         impossible = translation.gettext("%(value)s is not a day of the calendar.") % {"value": "31.04.2026"}
@@ -320,3 +324,43 @@ def test_a_specialist_reaches_a_person_only_in_the_months_their_provider_serves_
     may = csv_of(world, f"{code};06.05.2026;L23;{{reg}};60;I;Pille Pakkuja;;")
     assert imports.import_attendance(content=may, filename="a.csv", municipality=kov_a,
                                      by=provider_user).created == 1
+
+
+def test_the_command_imports_as_its_user_only_for_persons_they_reach(kov_a, provider_user_2, tmp_path):
+    """A specialist of another provider (under contract with the same KOV) names a person their
+    provider does not serve: the neutral message, nothing written; the same as the page."""
+    world = build_world(kov_a)
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_of(world, "{code};06.04.2026;L23;" + provider_user_2.provider.registry_code
+                            + ";60;I;Tiit Teine;;"))
+    with translation.override("et"):
+        neutral = translation.gettext("You cannot record deliveries for the person with the code %(value)s.") % {
+            "value": world.case.person.isikukood}
+    with pytest.raises(CommandError) as refused:
+        call_command("import_attendance", str(path), "--user", "spets_2", "--kov", kov_a.code)
+    assert neutral in str(refused.value)
+    assert not Delivery.objects.exists()
+    # A code that exists nowhere gets word for word the same message (nothing to tell apart).
+    path.write_bytes(csv_of(world, "{code};06.04.2026;L23;" + provider_user_2.provider.registry_code
+                            + ";60;I;Tiit Teine;;", code="37605030299"))
+    with pytest.raises(CommandError) as unknown:
+        call_command("import_attendance", str(path), "--user", "spets_2", "--kov", kov_a.code)
+    assert str(unknown.value).replace("37605030299", world.case.person.isikukood) == str(refused.value)
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.parametrize("args", [
+    [],  # no user at all: argparse refuses
+    ["--user", "nobody"],  # no such user
+    ["--user", "kj_a"],  # a case manager does not import
+    ["--user", "koord_b", "--kov", "9101"],  # a coordinator of another KOV
+    ["--user", "spets_b", "--kov", "9101"],  # a provider with no contract with the KOV
+])
+def test_the_command_refuses_a_user_who_may_not_import_for_the_municipality(
+    world, case_manager_a, coordinator_b, provider_user_b, tmp_path, args
+):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_of(world, ROW))
+    with pytest.raises(CommandError):
+        call_command("import_attendance", str(path), *args)
+    assert not Delivery.objects.exists()

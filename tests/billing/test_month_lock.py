@@ -104,7 +104,7 @@ def test_a_close_waits_for_an_import_in_progress_and_then_bills_its_rows(world, 
             cursor.execute("LOCK TABLE billing_historicaldelivery IN EXCLUSIVE MODE")
         importer = _in_thread(
             lambda: imports.import_attendance(
-                content=_import_content(world), filename="a.csv", municipality=world.kov, by=None
+                content=_import_content(world), filename="a.csv", municipality=world.kov, by=coordinator_a
             ).created,
             outcomes, "import",
         )
@@ -131,7 +131,7 @@ def test_an_import_during_a_close_waits_for_it_and_is_then_refused(world, coordi
         _wait_until_waiting_on_locks(1, outcomes)
         importer = _in_thread(
             lambda: imports.import_attendance(
-                content=_import_content(world), filename="a.csv", municipality=world.kov, by=None
+                content=_import_content(world), filename="a.csv", municipality=world.kov, by=coordinator_a
             ).created,
             outcomes, "import",
         )

@@ -36,6 +36,7 @@ from accounts.models import Role
 from tugi import workdays
 
 kov = MunicipalityFactory(name="Kriisi vald", code="9199")
+UserFactory(username="koord_kriis", role=Role.COORDINATOR, municipality=kov)  # the import runs as a user
 world = build_world(kov)
 PlanLine.objects.update(monthly_quantity=Decimal("900"))
 rows = []
@@ -152,11 +153,12 @@ def test_postgres_killed_mid_import_leaves_no_row_and_the_import_succeeds_again(
     assert _count(cluster, "SELECT count(*) FROM billing_delivery") == 0
     _crash_while_blocked(
         cluster, table="billing_historicaldelivery",
-        command=["import_attendance", str(cluster["csv"]), "--kov", "9199", "--lang", "en"],
+        command=["import_attendance", str(cluster["csv"]), "--user", "koord_kriis", "--kov", "9199", "--lang", "en"],
     )
     assert _count(cluster, "SELECT count(*) FROM billing_delivery") == 0
     assert _count(cluster, "SELECT count(*) FROM billing_historicaldelivery") == 0
-    again = _manage(cluster["url"], "import_attendance", str(cluster["csv"]), "--kov", "9199", "--lang", "en")
+    again = _manage(cluster["url"], "import_attendance", str(cluster["csv"]), "--user", "koord_kriis", "--kov", "9199",
+                    "--lang", "en")
     assert again.returncode == 0, again.stderr[-3000:]
     assert f"{ROWS} sessions imported" in again.stdout
     assert _count(cluster, "SELECT count(*) FROM billing_delivery") == ROWS
