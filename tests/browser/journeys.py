@@ -86,8 +86,9 @@ class Journey:
 
     # --- Checks of every page ------------------------------------------------------------
 
-    def seen(self, step: str) -> None:
-        """The page now shown is a step of the journey: check it and save its screenshot."""
+    def seen(self, step: str, focus=None) -> None:
+        """The page now shown is a step of the journey: check it and save its screenshot,
+        scrolled to ``focus`` (a locator: what the step is about) when given."""
         page = self.page
         page.wait_for_load_state("load")
         self.step += 1
@@ -111,13 +112,15 @@ class Journey:
             )
             if small:
                 self.findings.append(f"{label} {page.url}: touch targets under {TOUCH_PX} px: {small[:5]}")
+        if focus is not None:
+            focus.first.evaluate("e => e.scrollIntoView({block: 'center', behavior: 'instant'})")
         self.screenshot(f"{self.step:02d}-{step}")
 
     def screenshot(self, name: str) -> None:
         self.shots.mkdir(parents=True, exist_ok=True)
         path = self.shots / f"{name}.png"
         self.page.screenshot(path=str(path))
-        if TO_DOCS and self.language == "et":
+        if TO_DOCS and self.language == "et" and not name.startswith("failed"):
             target = DOCS / self.role / str(self.width)
             target.mkdir(parents=True, exist_ok=True)
             shrink(path, target / path.name)
@@ -155,7 +158,8 @@ def new_journey(browser, base_url: str, role: str, width: int, locale: str) -> J
     viewport = WIDE if width == WIDE["width"] else PHONE
     phone = viewport is PHONE
     context = browser.new_context(
-        base_url=base_url, locale=locale, viewport=viewport, has_touch=phone, is_mobile=phone
+        base_url=base_url, locale=locale, viewport=viewport, has_touch=phone, is_mobile=phone,
+        reduced_motion="reduce",  # no smooth scrolling (Bootstrap), so screenshots show where it ends
     )
     page = context.new_page()
     page.set_default_timeout(20_000)

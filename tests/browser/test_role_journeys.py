@@ -21,6 +21,7 @@ of them. The database is flushed when the module ends, as after any transactiona
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -57,7 +58,10 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
     storages = {**settings.STORAGES}
     storages["default"] = {**storages["default"], "OPTIONS": {**storages["default"]["OPTIONS"], "location": media}}
     with override_settings(MEDIA_ROOT=media, STORAGES=storages), django_db_blocker.unblock():
-        reload_reference_data()  # an earlier transactional test flushed the migrated data
+        # From an empty database with the migrated reference data, as a transactional test
+        # starts (and whatever a run stopped half-way left behind).
+        call_command("flush", interactive=False, verbosity=0)
+        reload_reference_data()
         with translation.override("et"):
             for app in settings.LOCAL_APPS:
                 if find_spec(f"{app}.demo"):
@@ -68,6 +72,10 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
                 coordinator = User.objects.get(role=Role.COORDINATOR, municipality=municipality)
                 invoice = services.close_month(municipality=municipality, month=month, by=coordinator)
                 services.submit_invoice(invoice=invoice, by=coordinator)
+            # Each month a coordinator's run closes has warnings to accept.
+            for municipality in Municipality.objects.all():
+                for back in (-1, -3):
+                    over_the_plan(municipality, add_months(month_start(timezone.localdate()), back))
         live = LiveServer("localhost")
         live._live_server_modified_settings.enable()
         try:
@@ -77,6 +85,31 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
             live._live_server_modified_settings.disable()
             call_command("flush", interactive=False, verbosity=0)
             reload_reference_data()  # as migrated, for the tests that follow
+
+
+def over_the_plan(municipality, month) -> None:
+    """Sessions of 5 h on one plan line of ``month`` until it is beyond the plan's hours: a
+    warning the coordinator accepts with a reason (the demo has none in the open months)."""
+    from datetime import timedelta
+
+    from billing import rules, services
+    from billing.models import Delivery, Status
+    from tugi.workdays import month_end
+
+    in_month = Delivery.objects.filter(municipality=municipality, date__gte=month, date__lte=month_end(month))
+    first = in_month.order_by("pk").first()
+    assert first is not None, f"no demo sessions in {month:%m.%Y} of {municipality}"
+    day = month
+    while not in_month.filter(status=Status.WARNING).exists() and day <= month_end(month):
+        if day.weekday() < 5:
+            draft = rules.Draft(
+                municipality=municipality, case=first.case, component=first.component, provider=first.provider,
+                specialist=first.specialist, date=day, minutes=300, form=first.form,
+            )
+            with contextlib.suppress(services.BillingError):  # e.g. not in the plan that day
+                services.record_deliveries(drafts=[draft], by=None)
+        day += timedelta(days=1)
+    assert in_month.filter(status=Status.WARNING).exists(), f"no warning in {month:%m.%Y} of {municipality}"
 
 
 def menu(j: Journey, label: str) -> None:
@@ -113,19 +146,19 @@ def cm_open_a_due_decision(j: Journey) -> None:
     expect(j.page.get_by_role("heading", level=1)).to_contain_text(
         j._("Network meeting no. %(number)s").split("%")[0].strip()
     )
-    j.seen("meeting")
+    j.seen("meeting", focus=j.page.get_by_role("button", name=j._("Mark done")))
 
 
 def cm_mark_the_decision_done(j: Journey) -> None:
     j.page.get_by_role("button", name=j._("Mark done")).first.click()
     expect(j.page.get_by_role("cell", name=f"{timezone.localdate():%d.%m.%Y}").first).to_be_visible()
-    j.seen("decision-done")
+    j.seen("decision-done", focus=j.page.get_by_role("cell", name=f"{timezone.localdate():%d.%m.%Y}"))
 
 
 def cm_case_file(j: Journey) -> None:
     j.page.get_by_role("link", name=re.compile(rf"^← {re.escape(j.person)}")).click()
     expect(j.page.get_by_role("heading", level=1)).to_contain_text(j.person)
-    j.seen("case-file")
+    j.seen("case-file", focus=j.page.locator("#meetings"))
 
 
 def cm_back_on_the_start_page(j: Journey) -> None:
@@ -154,7 +187,7 @@ def sp_enter_and_save(j: Journey) -> None:
     j.page.get_by_role("button", name=j._("Save the week")).click()
     saved = j.page.get_by_role("spinbutton", name=j.cell_label, exact=True).locator("xpath=..")
     expect(saved).to_contain_text("60 min")
-    j.seen("week-saved")
+    j.seen("week-saved", focus=saved)
 
 
 def sp_sessions(j: Journey) -> None:
@@ -204,7 +237,7 @@ def co_accept_warnings(j: Journey) -> None:
     problems.get_by_role("textbox", name=j._("Reason for accepting")).first.fill("Plaan uueneb järgmisel kuul")
     problems.get_by_role("button", name=j._("Accept"), exact=True).first.click()
     expect(page.get_by_role("status")).to_be_visible()
-    j.seen("warning-accepted")
+    j.seen("warning-accepted", focus=page.get_by_test_id("problems"))
     boxes = page.get_by_test_id("problems").get_by_role("checkbox")
     if boxes.count():
         for index in range(boxes.count()):
@@ -212,7 +245,7 @@ def co_accept_warnings(j: Journey) -> None:
         page.get_by_label(j._("One reason for all ticked warnings")).fill("Kokku lepitud SKA-ga")
         page.get_by_role("button", name=j._("Accept the ticked warnings")).click()
     expect(page.get_by_test_id("blockers-none")).to_be_visible()
-    j.seen("warnings-handled")
+    j.seen("warnings-handled", focus=page.get_by_test_id("blockers-none"))
 
 
 def co_close(j: Journey) -> None:
@@ -220,7 +253,7 @@ def co_close(j: Journey) -> None:
     j.page.get_by_role("button", name=j._("Close the month")).click()
     expect(j.page.get_by_role("button", name=j._("Reopen the month"))).to_be_visible()
     assert asked, "closing the month did not ask first"
-    j.seen("closed")
+    j.seen("closed", focus=j.page.get_by_role("button", name=j._("Reopen the month")))
 
 
 def co_invoice(j: Journey) -> None:
@@ -236,7 +269,7 @@ def co_submit(j: Journey) -> None:
     j.page.get_by_role("button", name=j._("Submit to SKA")).click()
     expect(j.page.get_by_test_id("invoice-state")).to_have_text(j._("submitted"))
     assert asked, "submitting did not ask first"
-    j.seen("submitted")
+    j.seen("submitted", focus=j.page.get_by_test_id("invoice-state"))
 
 
 # --- SKA: an invoice waiting for review is accepted -----------------------------------------
@@ -255,18 +288,20 @@ def ska_invoices(j: Journey) -> None:
 
 def ska_open_a_submitted_invoice(j: Journey) -> None:
     page = j.page
-    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=j._("submitted"), exact=True)).first
+    # (on a phone the rows are stacked and a cell's name starts with its column's)
+    state = page.get_by_role("cell", name=re.compile(rf"(^|\s){re.escape(j._('submitted'))}$"))
+    row = page.get_by_role("row").filter(has=state).first
     j.invoice = row.get_by_role("link").first.inner_text().strip()
     row.get_by_role("link", name=j.invoice).click()
     expect(page.get_by_test_id("invoice-state")).to_have_text(j._("submitted"))
-    j.seen("invoice")
+    j.seen("invoice", focus=page.get_by_role("button", name=j._("Save the review")))
 
 
 def ska_accept(j: Journey) -> None:
     j.page.get_by_role("radio", name=j._("Accept"), exact=True).check()
     j.page.get_by_role("button", name=j._("Save the review")).click()
     expect(j.page.get_by_test_id("invoice-state")).to_have_text(j._("accepted"))
-    j.seen("accepted")
+    j.seen("accepted", focus=j.page.get_by_test_id("invoice-state"))
 
 
 def ska_back_to_the_list(j: Journey) -> None:
