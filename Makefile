@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install system-deps run test lint messages compilemessages bench bench-national bench-load stop-db clean
+.PHONY: install system-deps run test lint messages compilemessages bench bench-national bench-load journeys stop-db clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Tugi needs Python 3.11")'
@@ -56,6 +56,11 @@ bench-national: install
 
 bench-load: install
 	$(PY) -m benchmarks load
+
+# Each role's journey in Chromium (tests/browser/test_role_journeys.py); the Estonian
+# screenshots refresh docs/journeys/ (the test run's own copies are in var/screenshots/journeys/).
+journeys: install compilemessages
+	TUGI_SCREENSHOTS_TO_DOCS=1 $(PY) -m pytest tests/browser/test_role_journeys.py -q $(PYTEST_ARGS)
 
 stop-db: install
 	$(PY) -c 'from pathlib import Path; from config import embedded_db; print("stopped" if embedded_db.stop(Path.cwd()) else "not running")'
