@@ -61,6 +61,8 @@ class Journey:
     person: str = ""
     invoice: str = ""
     cell_label: str = ""
+    task: str = ""
+    tasks_before: int = 0
 
     @property
     def language(self) -> str:

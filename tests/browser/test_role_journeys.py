@@ -132,17 +132,17 @@ def home(j: Journey) -> None:
 def cm_start(j: Journey) -> None:
     j.sign_in("kj.metsakula")
     expect(j.page.get_by_role("heading", level=1)).to_have_text(j._("My persons and deadlines"))
-    j.seen("start", focus=j.page.get_by_role("row").filter(has_text=j._("Network meeting decision")))
+    j.seen("start", focus=j.page.locator('[data-testid^="task-decision-"]').first)
 
 
 def cm_open_a_due_decision(j: Journey) -> None:
-    """The first network-meeting decision on the list: its person is remembered."""
-    row = j.page.get_by_test_id("deadlines").get_by_role("row").filter(
-        has_text=j._("Network meeting decision")
-    ).first
-    j.person = row.get_by_role("cell").nth(2).inner_text().split("\n")[0].strip()
+    """The first network-meeting decision on the task list: its person is remembered."""
+    task = j.page.locator('[data-testid^="task-decision-"]').first
+    j.task = task.get_attribute("data-testid")
+    j.tasks_before = j.page.locator(f'[data-testid="{j.task}"]').count()
+    j.person = task.inner_text().split("\n")[1].strip()
     j.person = re.sub(r"\s+\S*-\d+$", "", j.person)  # the case number after the name
-    row.get_by_role("link", name=j.name("Open")).click()
+    task.get_by_test_id("task-link").click()
     expect(j.page.get_by_role("heading", level=1)).to_contain_text(
         j._("Network meeting no. %(number)s").split("%")[0].strip()
     )
@@ -164,8 +164,7 @@ def cm_case_file(j: Journey) -> None:
 def cm_back_on_the_start_page(j: Journey) -> None:
     home(j)
     expect(j.page.get_by_role("heading", level=1)).to_have_text(j._("My persons and deadlines"))
-    rows = j.page.get_by_role("row").filter(has_text=j._("Network meeting decision")).filter(has_text=j.person)
-    expect(rows).to_have_count(0)
+    expect(j.page.locator(f'[data-testid="{j.task}"]')).to_have_count(j.tasks_before - 1)
     j.seen("start-done")
 
 
@@ -173,7 +172,14 @@ def cm_back_on_the_start_page(j: Journey) -> None:
 
 
 def sp_start(j: Journey) -> None:
+    """The specialist starts on this week's persons and hours against their plans."""
     j.sign_in("spetsialist")
+    expect(j.page.get_by_role("heading", level=1)).to_contain_text(j._("This week"))
+    j.seen("start")
+
+
+def sp_week_grid(j: Journey) -> None:
+    menu(j, "My attendance")
     expect(j.page.get_by_test_id("week-grid")).to_be_visible()
     j.seen("week-grid")
 
@@ -216,7 +222,8 @@ def co_start(j: Journey) -> None:
 
 def co_month_to_close(j: Journey) -> None:
     """Last month (runs 0 and 1: the start page shows it) or three months back (runs 2 and 3,
-    two clicks back), still open; the month before last is the demo's, submitted."""
+    two clicks back), still open; the month before last is the demo's, submitted. The start
+    page shows the month as steps; its check step leads to the check page."""
     target = add_months(month_start(timezone.localdate()), -1 if j.run < 2 else -3)
     heading = j.page.get_by_role("heading", level=1)
     for _click in range(4):
@@ -224,9 +231,11 @@ def co_month_to_close(j: Journey) -> None:
             break
         j.page.get_by_role("link", name=re.compile(re.escape(j._("Previous month")))).click()
     expect(heading).to_contain_text(f"{target:%m.%Y}")
-    expect(j.page.get_by_role("button", name=j._("Close the month"))).to_be_visible()
+    expect(j.page.get_by_test_id("month-steps")).to_be_visible()
     if j.run >= 2:
         j.seen("month-to-close")
+    j.page.get_by_test_id("step-check").get_by_role("link", name=j._("Check the month")).click()
+    expect(heading).to_contain_text(f"{target:%m.%Y}")
 
 
 def co_accept_warnings(j: Journey) -> None:
@@ -249,7 +258,10 @@ def co_accept_warnings(j: Journey) -> None:
 
 
 def co_close(j: Journey) -> None:
-    """Closing asks first, then shows the month's invoice with its documents (PDF, XLSX)."""
+    """The next step's page closes the month: it asks first, then shows the month's invoice
+    with its documents (PDF, XLSX)."""
+    j.page.get_by_test_id("step-next").click()
+    expect(j.page.get_by_test_id("close-step")).to_be_visible()
     asked = j.confirm_next_dialog()
     j.page.get_by_role("button", name=j._("Close the month")).click()
     expect(j.page.get_by_test_id("invoice-state")).to_have_text(j._("closed, not submitted"))
@@ -310,7 +322,7 @@ JOURNEYS = {
     "ska": [ska_start, ska_invoices, ska_open_a_submitted_invoice, ska_accept, ska_back_to_the_list],
     "case-manager": [cm_start, cm_open_a_due_decision, cm_mark_the_decision_done, cm_case_file,
                      cm_back_on_the_start_page],
-    "specialist": [sp_start, sp_enter_and_save, sp_sessions, sp_session_form],
+    "specialist": [sp_start, sp_week_grid, sp_enter_and_save, sp_sessions, sp_session_form],
 }
 
 
