@@ -63,6 +63,7 @@ def test_the_menu_of_each_role(case_manager_a, coordinator_a, ska_user, provider
         reverse("reporting:months"),
     ]
     assert [item["url"] for item in navigation.items_for(provider_user)] == [
+        reverse("billing:specialist_home"),
         reverse("assessments:my_persons"),
         reverse("billing:my_attendance"),
         reverse("archive:attendance"),
