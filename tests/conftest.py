@@ -161,11 +161,24 @@ def reload_reference_data() -> None:
 @pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """Transactional tests (browser journeys, real workers) empty every table when they
-    end, the migrated reference data included; each of them starts with it reloaded."""
+    end, the migrated reference data included; each of them starts with it reloaded, and
+    leaves it reloaded: in `make test`'s parallel processes a file of ordinary tests may run
+    after one of transactional tests in the same process (pytest-django's ordering, which puts
+    the transactional ones last, holds only within one process's files as xdist hands them out)."""
     marker = request.node.get_closest_marker("django_db")
-    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
+    transactional = (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames
+    if transactional:
+        blocker = request.getfixturevalue("django_db_blocker")
         request.getfixturevalue("transactional_db")
-        reload_reference_data()
+        from components.models import Component
+
+        if not Component.objects.exists():
+            reload_reference_data()
+    yield
+    if transactional:
+        # transactional_db's teardown (the flush) has run by now: it was set up after this fixture.
+        with blocker.unblock():
+            reload_reference_data()
 
 
 @pytest.fixture(scope="session", autouse=True)
