@@ -113,7 +113,7 @@ def test_the_month_at_a_glance_counts_each_state_and_sums_what_ska_counts(ska, k
 def test_nothing_waiting_and_nobody_late_is_said_plainly(ska):
     _kov("Kinnitatud vald", "9205", Invoice.State.ACCEPTED)
     html = _home(ska, date(2026, 5, 13)).content.decode()
-    assert "Kontrolli ootavaid koondarveid ei ole." in html
+    assert "Ülevaatust ootavaid koondarveid ei ole." in html
     assert "Kõik rahastuslepinguga omavalitsused on selle kuu esitanud." in html
 
 
