@@ -80,7 +80,10 @@ def test_a_case_manager_takes_a_person_from_noticing_to_exit(page, case_manager_
         .filter(has_text="Toetusvajaduse hindamine")
     )
     expect(row).to_contain_text(f"{due:%d.%m.%Y}")
+    # "Ava" opens the page where the assessment is done; the case file is one link away.
     row.get_by_role("link", name=re.compile("Ava")).click()
+    expect(page).to_have_url(re.compile(r"/assessments/"))
+    page.get_by_role("link", name="Toimik", exact=True).click()
 
     # Network: a relative and a specialist.
     for kind, name, extra in [
