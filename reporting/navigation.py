@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from tugi import navigation
+from tugi import navigation, sections
 
 from . import selectors
 
@@ -19,3 +19,15 @@ navigation.add(
     visible=lambda user: bool(selectors.kinds_for(user)),
 )
 navigation.start_page(Role.SKA, "reporting:home")
+
+
+# ---------------------------------------------------------------- sections of other apps' pages
+# (the pages' views gather the data through these; see ``tugi.sections``)
+
+sections.add(
+    "cases:case_detail",
+    "documents",
+    template="reporting/_case_documents.html",
+    context=lambda request, case: {"documents": selectors.case_documents(request.user, case)},
+    slot="documents",
+)
