@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from cases.deadlines import QOL_KINDS, Kind
-from tugi import navigation
+from tugi import navigation, sections
 
 from . import selectors
 from .models import AssessmentStatus, PlanStatus
@@ -72,3 +72,15 @@ navigation.task_link(Kind.PLAN, _plan_side, notes=_plan_notes, action=_read_plan
 navigation.task_link(Kind.BASE_LINK, lambda case: reverse("assessments:link_provider", args=[case.pk]))
 for (occasion, respondent), kind in QOL_KINDS.items():
     navigation.task_link(kind, _survey(occasion, respondent))
+
+
+# The case file's section on assessments, plans and the personal budget (the case file's view
+# gathers its data here; see ``tugi.sections``).
+sections.add(
+    "cases:case_detail",
+    "assessments",
+    template="assessments/_case_section.html",
+    context=lambda request, case: {"ps": selectors.plan_summary(case), "qol": selectors.qol_change_chart(case)},
+    slot="summary",
+    order=10,
+)

@@ -28,6 +28,7 @@ from cases import selectors as case_selectors
 from cases.models import Case
 from providers.models import Contract, Provider
 from providers.pricing import NoPrice, price_for
+from tugi.charts import chart, series
 from tugi.money import ZERO, round_cents
 from tugi.workdays import add_months, month_end, month_start
 
@@ -561,3 +562,47 @@ def qol_change(*, case: Case) -> QolChange:
         values[column[answer.survey_id]] = answer.level.value
     top = ScaleLevel.objects.filter(instrument_id__in={s.instrument_id for s in surveys}).aggregate(m=Max("value"))
     return QolChange(surveys, list(items.values()), top["m"])
+
+
+# ---------------------------------------------------------------- the case file's section
+
+
+def plan_summary(case: Case) -> dict:
+    """The case file's "assessment, plan and personal budget" section (``case`` has been
+    scoped by the case file's view)."""
+    today = timezone.localdate()
+    plan = current_plan(case)
+    return {
+        "assessment": latest_assessment(case),
+        "draft_assessment": case.assessments.filter(status="draft").first(),
+        "base_link": base_link_on(case, today)
+        or case.base_provider_links.filter(valid_from__gt=today).select_related("provider").first(),
+        "plan": plan,
+        "agreed": plan if plan is not None and not plan.is_draft else None,
+        "draft": case.plans.filter(status=PlanStatus.DRAFT).order_by("-version").first(),
+        "this_month": planned_cost(case=case, month=today),
+        "next_month": planned_cost(case=case, month=add_months(today, 1)),
+        "next_month_date": add_months(today, 1),
+        "price_warnings": budget_price_warnings(
+            case=case, start=month_start(today), until=month_end(add_months(today, 1))
+        ),
+    }
+
+
+def qol_change_chart(case: Case) -> dict:
+    """The quality-of-life ratings per question across the case's surveys, as table and chart."""
+    change = qol_change(case=case)
+    columns = [f"{s.get_respondent_display()}, {s.get_occasion_display()} ({s.answered_on:%d.%m.%Y})" for s in change.surveys]
+    datasets = [
+        series(label, [values[i] for _, values in change.rows], dashed=survey.respondent == QolRespondent.SPECIALIST)
+        for i, (label, survey) in enumerate(zip(columns, change.surveys, strict=True))
+    ]
+    return {
+        "columns": columns,
+        "rows": change.rows,
+        "chart": chart(
+            "bar", [name for name, _ in change.rows], datasets, horizontal=True, y_max=change.scale_max
+        ) if change.surveys else None,
+        # Room for every question's label (up to three lines on a phone) beside its bars.
+        "height": 120 + len(change.rows) * max(64, 14 * len(change.surveys)),
+    }

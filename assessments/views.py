@@ -18,6 +18,7 @@ from accounts.permissions import role_required
 from accounts.services import log_access, log_cases
 from cases.selectors import search_cases
 from providers.models import Provider
+from tugi import sections
 from tugi.workdays import add_months, month_end, month_start
 
 from . import selectors, services
@@ -161,6 +162,7 @@ def assessment_detail(request, pk):
         request, "assessment_detail.html", assessment=assessment, case=case,
         rows=selectors.assessment_rows(assessment),
         may_edit=not assessment.is_finished and selectors.may_assess(request.user),
+        sections=sections.for_page("assessments:assessment_detail", request, record=assessment),
     )
 
 
@@ -246,6 +248,7 @@ def plan_detail(request, pk):
         reviews=plan.reviews.select_related("reviewed_by").prefetch_related("progress__goal"),
         may_edit=selectors.is_base_specialist(request.user, plan.case),
         is_latest=not plan.case.plans.filter(version__gt=plan.version).exists(),
+        sections=sections.for_page("assessments:plan_detail", request, record=plan),
     )
 
 

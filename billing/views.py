@@ -25,6 +25,7 @@ from accounts.services import log_cases, log_people
 from cases.isikukood import normalise_isikukood
 from providers import selectors as provider_selectors
 from providers.models import Specialist
+from tugi import sections
 from tugi.forms import month_param, week_param
 from tugi.workdays import add_months, month_start
 
@@ -439,6 +440,7 @@ def month_end(request):
         contracts_ending=provider_selectors.contracts_ending_soon(request.user, today=today).select_related(
             "provider"
         )[:10],
+        sections=sections.for_page("billing:month_end", request),
     )
     return render(request, "billing/month_overview.html", context)
 
@@ -489,6 +491,10 @@ def month_submission(request):
         invoices=state.invoices.order_by("-version") if state else [],
         agreement=agreement,
         missing=agreement.missing_invoicing_details() if agreement else [],
+    )
+    # The month's documents (reporting's sections of this page; see tugi.sections).
+    context["sections"] = sections.for_page(
+        "billing:month_submission", request, municipality=kov, month=month, invoice=context["invoice"]
     )
     return render(request, "billing/month_submission.html", context)
 
@@ -589,6 +595,7 @@ def _invoice_page(request, invoice, review_form, status=200):
         "checks": services.consistency_check(invoice),
         "review_form": review_form,
     }
+    context["sections"] = sections.for_page("billing:invoice_detail", request, invoice=invoice)
     return render(request, "billing/invoice_detail.html", context, status=status)
 
 

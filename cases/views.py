@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import get_visible_or_404, role_required
 from accounts.services import log_access, log_cases
+from tugi import sections
 from tugi.errors import DomainError
 
 from . import deadlines, selectors, services
@@ -262,6 +263,8 @@ def case_detail(request, pk):
             .filter(person=person)
             .exclude(pk=case.pk),
             "history": _history(case),
+            # The other apps' sections of the case file (plan, budget, documents; tugi.sections).
+            "sections": sections.for_page("cases:case_detail", request, case=case),
         },
     )
 

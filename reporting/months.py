@@ -134,6 +134,18 @@ def record_documents(user, record) -> list[Row]:
     return _fill(rows, jobs)
 
 
+def invoice_documents(user, invoice) -> list[Row]:
+    """The invoice's own files (its PDF, then the per-person cost report), of its month's documents."""
+    order = ["invoice_pdf", "cost_report"]
+    rows = [row for row in month_documents(user, invoice.municipality, invoice.month) if row.kind.code in order]
+    return sorted(rows, key=lambda row: order.index(row.kind.code))
+
+
+def recent_reminders(user) -> list:
+    """The ten newest unread reminders shown at the top of the user's start page."""
+    return list(unread_reminders(user)[:10])
+
+
 def unread_reminders(user):
     if not (user and user.is_authenticated):
         return Reminder.objects.none()

@@ -55,6 +55,7 @@ def home(request):
         "spend": billing_dashboards.spend_by_municipality_chart(user=user, today=today),
         "recent_jobs": selectors.jobs_for(user)[:5],
         "national": has_role(user, Role.SKA, Role.ADMIN),
+        "reminders": {"reminders": month_selectors.recent_reminders(user)},
     }
     if context["national"]:
         month = schedules.previous_month(today)
