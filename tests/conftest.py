@@ -158,27 +158,37 @@ def reload_reference_data() -> None:
     import_module("billing.migrations.0007_invoice_parties_and_fee_basis").add_ska(apps, None)
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in getattr(item, "fixturenames", ())
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """Transactional tests (browser journeys, real workers) empty every table when they
-    end, the migrated reference data included; each of them starts with it reloaded, and
-    leaves it reloaded: in `make test`'s parallel processes a file of ordinary tests may run
-    after one of transactional tests in the same process (pytest-django's ordering, which puts
-    the transactional ones last, holds only within one process's files as xdist hands them out)."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames
-    if transactional:
-        blocker = request.getfixturevalue("django_db_blocker")
+    end, the migrated reference data included; each of them starts with it in place."""
+    if _is_transactional(request.node):
         request.getfixturevalue("transactional_db")
         from components.models import Component
 
         if not Component.objects.exists():
             reload_reference_data()
-    yield
-    if transactional:
-        # transactional_db's teardown (the flush) has run by now: it was set up after this fixture.
-        with blocker.unblock():
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the migrated reference data back: in `make test`'s
+    parallel processes a file of ordinary tests may run after one of transactional tests in the
+    same process (pytest-django's ordering, which puts the transactional ones last, holds only
+    within the files xdist hands one process). Run after every fixture's teardown, the flush
+    included."""
+    result = yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
             reload_reference_data()
+    return result
 
 
 @pytest.fixture(scope="session", autouse=True)
