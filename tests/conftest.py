@@ -147,11 +147,16 @@ def reload_reference_data() -> None:
 
     from django.apps import apps
 
+    # The flush emptied django_content_type too; Django recreated the rows with new ids after
+    # it, so the cached ids (an access-log row's subject type) must be read again.
+    from django.contrib.contenttypes.models import ContentType
+
     from assessments import instrument_seed
     from assessments.models import Instrument, InstrumentItem, ScaleLevel
     from components import catalogue
     from components.models import Component
 
+    ContentType.objects.clear_cache()
     catalogue.load(Component)
     import_module("cases.migrations.0002_retirement_ages").load(apps, None)
     instrument_seed.load(Instrument, InstrumentItem, ScaleLevel)
