@@ -72,5 +72,6 @@ def test_a_case_named_on_an_invoice_cannot_be_deleted_even_with_raw_sql(closed):
 def test_an_invoices_lines_go_with_it(closed):
     _, invoice = closed
     _sql("DELETE FROM billing_invoiceline WHERE invoice_id = %s", [invoice.pk])
+    _sql("DELETE FROM billing_invoicecontracttotal WHERE invoice_id = %s", [invoice.pk])
     _sql("DELETE FROM billing_invoice WHERE id = %s", [invoice.pk])
     assert not InvoicePersonLine.objects.filter(invoice_id=invoice.pk).exists()
