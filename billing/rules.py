@@ -448,6 +448,7 @@ def _not_on_plan(draft: Draft, same, pending) -> list[Problem]:
         o.minutes for o in pending
         if (o.case.pk, o.component.pk, o.provider.pk, o.form) ==
         (draft.case.pk, draft.component.pk, draft.provider.pk, draft.form) and o.date in off
+        and not minutes_problem(o.minutes)  # a row that cannot be recorded holds no warning
     ]
     earlier = group.filter(pk__lt=draft.pk) if draft.pk else group
     if earlier_pending or earlier.exists():

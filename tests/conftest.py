@@ -182,17 +182,28 @@ def _reference_data_in_transactional_tests(request):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test's flush, put the migrated reference data back: in `make test`'s
-    parallel processes a file of ordinary tests may run after one of transactional tests in the
-    same process (pytest-django's ordering, which puts the transactional ones last, holds only
-    within the files xdist hands one process). Run after every fixture's teardown, the flush
-    included."""
+    """After a test that emptied the tables (a transactional test's flush, whether it asked for
+    it by marker or through the live server a browser fixture starts), put the migrated
+    reference data back. In `make test`'s parallel processes a file of ordinary tests may run
+    after one of transactional tests in the same process (pytest-django's ordering, which puts
+    the transactional ones last, holds only within the files xdist hands one process).
+
+    Decided by the state the test left, not by its markers, and run after every fixture's
+    teardown, the flush included. Never after the last test of the process: its teardown has
+    dropped the test database and pointed the connection back at the real one."""
     result = yield
-    if _is_transactional(item):
-        from pytest_django.plugin import blocking_manager_key
+    if nextitem is None:
+        return result
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    on_test_database = connection.settings_dict["NAME"] == connection.settings_dict.get("TEST", {}).get("NAME")
+    if on_test_database and not connection.in_atomic_block:
+        from components.models import Component
 
         with item.config.stash[blocking_manager_key].unblock():
-            reload_reference_data()
+            if not Component.objects.exists():
+                reload_reference_data()
     return result
 
 

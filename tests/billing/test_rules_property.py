@@ -99,8 +99,6 @@ def staged_verdicts(drafts, municipality_id) -> dict[int, list[rules.Problem]]:
             cursor.execute("DROP TABLE staged_property")
 
 
-@pytest.mark.xfail(strict=False, reason="Known defect after the merge of 01.12.2026: hypothesis found a row whose "
-                   "one-by-one verdict has a problem the set check lacks (working-day minutes); open in issue 12")
 @settings(max_examples=150, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(generated=st.lists(row, min_size=1, max_size=6))

@@ -26,8 +26,6 @@ def _progress(html: str) -> int | None:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=False, reason="Known defect after the merge of 01.12.2026: the real worker at times meets a "
-                   "database without tables (relation components_component does not exist); open in issue 16")
 def test_the_job_page_shows_the_workers_progress_without_reloading(client, admin_user, media_root, tmp_path):
     require_redis()
     flush_redis()
