@@ -120,10 +120,10 @@ def _month_table(national) -> dict:
 
 def _pages(national) -> list[tuple]:
     """Each page's server time (test client, no network) against the time its SQL took."""
-    from django.db import connection
     from django.test import Client
 
     from accounts.models import Municipality, User
+    from benchmarks.harness import timed_request
     from cases.models import Case
 
     largest = Municipality.objects.filter(code__startswith="7").order_by("code").first()
@@ -154,21 +154,10 @@ def _pages(national) -> list[tuple]:
         assert client.get(url).status_code == 200, url  # warm-up, uncounted
         server, sql, counts, sizes = [], [], [], []
         for _ in range(3):
-            spent = []
-
-            def timed(execute, query, params, many, context, spent=spent):
-                start = time.perf_counter()
-                try:
-                    return execute(query, params, many, context)
-                finally:
-                    spent.append(time.perf_counter() - start)
-
-            with connection.execute_wrapper(timed):
-                start = time.perf_counter()
-                response = client.get(url)
-                server.append(time.perf_counter() - start)
+            seconds, spent, response = timed_request(client, url)
+            server.append(seconds)
             assert response.status_code == 200, url
-            sql.append(sum(spent))
+            sql.append(sum(s for s, _ in spent))
             counts.append(len(spent))
             sizes.append(len(response.content))
         rows.append((label, statistics.median(server), statistics.median(sql), max(counts), max(sizes)))

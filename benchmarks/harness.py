@@ -116,3 +116,26 @@ def run_fresh(code: str) -> dict:
         if line.startswith("FRESH-RESULT "):
             return json.loads(line.removeprefix("FRESH-RESULT "))
     raise RuntimeError(f"fresh process failed:\n{proc.stdout}\n{proc.stderr}")
+
+
+def timed_request(client, url: str):
+    """One GET through Django's test client: (server seconds, [(seconds, sql) of each query],
+    response). The queries are timed apart by a connection wrapper, so the page's time outside
+    its SQL is the difference."""
+    from django.db import connection
+
+    spent: list[tuple[float, str]] = []
+
+    def timed(execute, query, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(query, params, many, context)
+        finally:
+            spent.append((time.perf_counter() - start, query))
+
+    with connection.execute_wrapper(timed):
+        start = time.perf_counter()
+        response = client.get(url)
+        server = time.perf_counter() - start
+    return server, spent, response
+

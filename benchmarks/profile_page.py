@@ -13,7 +13,6 @@ import argparse
 import cProfile
 import pstats
 import statistics
-import time
 
 
 def main() -> None:
@@ -27,10 +26,9 @@ def main() -> None:
     parser.add_argument("--queries", action="store_true", help="print each query with its time")
     args = parser.parse_args()
 
-    from benchmarks.harness import setup_django
+    from benchmarks.harness import setup_django, timed_request
 
     setup_django(fresh=False, database=args.database)
-    from django.db import connection
     from django.test import Client
 
     from accounts.models import User
@@ -40,21 +38,9 @@ def main() -> None:
     assert client.get(args.url).status_code == 200  # warm-up
     server, sql, queries = [], [], []
     for _ in range(args.runs):
-        spent = []
-
-        def timed(execute, query, params, many, context, spent=spent):
-            start = time.perf_counter()
-            try:
-                return execute(query, params, many, context)
-            finally:
-                spent.append((time.perf_counter() - start, query))
-
-        with connection.execute_wrapper(timed):
-            start = time.perf_counter()
-            response = client.get(args.url)
-            server.append(time.perf_counter() - start)
-        sql.append(sum(s for s, _ in spent))
-        queries = spent
+        seconds, queries, response = timed_request(client, args.url)
+        server.append(seconds)
+        sql.append(sum(s for s, _ in queries))
     s, q = statistics.median(server) * 1000, statistics.median(sql) * 1000
     print(f"{args.url}: server {s:.1f} ms, SQL {q:.1f} ms, {len(queries)} queries, "
           f"{len(response.content) / 1000:.0f} kB, ratio {s / q if q else float('inf'):.2f}×, "

@@ -103,10 +103,17 @@ class DeliveryEntryForm(TugiForm):
     )
     note = RuleTextField(rule_name="note", label=_("Note"))
 
-    def __init__(self, *args, cases, user, planned_components=frozenset(), **kwargs):
+    def __init__(self, *args, cases, user, planned_components=frozenset(), regroup_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
         self.fields["participants"].queryset = cases
+        if regroup_url:
+            # Choosing another person fetches the form for them and swaps in its component list,
+            # so that person's plan components come first (htmx; without it the list stays whole).
+            self.fields["case"].widget.attrs.update({
+                "hx-get": regroup_url, "hx-trigger": "change", "hx-include": "[name=case],[name=component]",
+                "hx-select": "#div_id_component", "hx-target": "#div_id_component", "hx-swap": "outerHTML",
+            })
         if planned_components:
             # The person's plan components first; any other stays possible (the rule catalogue
             # warns of a session that is not on the plan).

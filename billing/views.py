@@ -180,9 +180,11 @@ def delivery_add(request):
         case_id=person.pk, provider_id=request.user.provider_id,
         start=add_months(month_start(today), -2), end=add_months(today, 1),
     ) if person else set()
+    chosen = request.GET.get("component", "")
     form = DeliveryEntryForm(
         request.POST or None, cases=cases, user=request.user, planned_components=planned,
-        initial={"case": person.pk} if person else None,
+        regroup_url=reverse("billing:delivery_add"),
+        initial={"case": person.pk if person else None, "component": int(chosen) if chosen.isdigit() else None},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

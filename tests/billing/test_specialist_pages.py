@@ -142,3 +142,18 @@ def test_the_session_form_offers_the_persons_plan_components_first(client, world
     # and the rule catalogue warns of it.
     plain = client.get(reverse("billing:delivery_add")).content.decode()
     assert "<optgroup" not in re.search(r'<select name="component".*?</select>', plain, re.S).group(0)
+
+
+def test_choosing_another_person_on_the_session_form_regroups_its_components(client, world, provider_user):
+    """The person list asks (htmx) for the form of the person chosen and swaps in only its
+    component list, keeping the component already chosen."""
+    client.force_login(provider_user)
+    page = client.get(reverse("billing:delivery_add")).content.decode()
+    case_select = re.search(r'<select name="case"[^>]*>', page).group(0)
+    assert f'hx-get="{reverse("billing:delivery_add")}"' in case_select
+    assert 'hx-select="#div_id_component"' in case_select and 'hx-target="#div_id_component"' in case_select
+    l01 = component("L01")
+    swapped = client.get(reverse("billing:delivery_add"), {"case": world.case.pk, "component": l01.pk}).content.decode()
+    part = re.search(r'<div id="div_id_component".*?</select>', swapped, re.S).group(0)
+    assert '<optgroup label="Plaanis">' in part
+    assert re.search(rf'<option value="{l01.pk}" selected>', part)

@@ -180,7 +180,14 @@ def sp_start(j: Journey) -> None:
 
 def sp_week_grid(j: Journey) -> None:
     menu(j, "My attendance")
-    expect(j.page.get_by_test_id("week-grid")).to_be_visible()
+    grid = j.page.get_by_test_id("week-grid")
+    expect(grid).to_be_visible()
+    if j.phone:  # the grid scrolls sideways; the person's name stays in view
+        scrolled = grid.evaluate("""table => { const box = table.parentElement; box.scrollLeft = box.scrollWidth;
+            const cell = table.querySelector('tbody th').getBoundingClientRect();
+            return [box.scrollLeft, Math.round(cell.left - box.getBoundingClientRect().left)]; }""")
+        assert scrolled[0] > 0 and scrolled[1] == 0, f"the person column scrolled away: {scrolled}"
+        grid.evaluate("table => { table.parentElement.scrollLeft = 0; }")
     j.seen("week-grid")
 
 
@@ -207,6 +214,13 @@ def sp_sessions(j: Journey) -> None:
 def sp_session_form(j: Journey) -> None:
     j.page.get_by_role("link", name=j._("Record a session"), exact=True).click()
     expect(j.page.get_by_role("button", name=j._("Save"), exact=True)).to_be_visible()
+    # Choosing the person whose cell was saved puts their plan's components first.
+    components = j.page.locator("select[name=component]")
+    expect(components.locator("optgroup")).to_have_count(0)
+    person = " ".join(j.cell_label.split(" ")[:2])
+    case = j.page.locator("select[name=case] option").filter(has_text=person).first.get_attribute("value")
+    j.page.locator("select[name=case]").select_option(case)
+    expect(components.locator("optgroup").first).to_have_attribute("label", j._("In the plan"))
     j.seen("session-form")
 
 
