@@ -20,10 +20,10 @@ TARGET_RATIO = 2.0
 TARGET_MB = 300
 
 RAW_TOTALS = """
-SELECT d.case_id, d.component_id, count(*), sum(d.minutes), sum(d.amount)
+SELECT d.case_id, d.component_id, d.contract_id, count(*), sum(d.minutes), sum(d.amount)
 FROM billing_delivery d
 WHERE d.municipality_id = %s AND d.date >= %s AND d.date <= %s
-GROUP BY GROUPING SETS ((d.case_id), (d.component_id))
+GROUP BY GROUPING SETS ((d.case_id), (d.component_id), (d.contract_id))
 """
 
 DELIVERIES_SQL = """

@@ -103,7 +103,8 @@ def build(*, scale: float = 1.0, last_month: date = date(2026, 10, 1)) -> Nation
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
-    from billing.services import CONTRACT_TOTALS_SQL
+    from billing.models import Invoice
+    from billing.services import store_contract_totals
     from cases.models import Case, Person
     from components.models import Component
     from tugi.workdays import add_months, due_date, month_end
@@ -261,7 +262,8 @@ def build(*, scale: float = 1.0, last_month: date = date(2026, 10, 1)) -> Nation
         invoices = {"invoices": cursor.fetchone()[0] or []}
         cursor.execute(HISTORY_LINES_SQL, invoices)
         cursor.execute(HISTORY_PERSON_LINES_SQL, invoices)
-        cursor.execute(CONTRACT_TOTALS_SQL, invoices)
+        for invoice in Invoice.objects.filter(pk__in=invoices["invoices"]).select_related("municipality"):
+            store_contract_totals(invoice)
         cursor.execute(
             "INSERT INTO billing_billingmonth (municipality_id, month, state) "
             "SELECT id, %s, 'open' FROM accounts_municipality WHERE code LIKE '7%%'", [last_month]

@@ -758,13 +758,16 @@ WHERE plannable AND lines > 0 AND has_form
 
 # --- The month as a whole, in SQL (the close must not loop over every delivery in Python).
 
-#: One scan of a month's deliveries: the totals per person and per component. The close
-#: writes the per-person report from it; nothing else needs to read every delivery.
+#: One scan of a month's deliveries: the totals per person, per component and per contract (a
+#: row has exactly one of the three set; deliveries without a contract make one row with none).
+#: The close writes the per-person report and the contract totals from it; nothing else needs
+#: to read every delivery.
 MONTH_TOTALS_SQL = """
-SELECT d.case_id, d.component_id, count(*) AS sessions, sum(d.minutes) AS minutes, sum(d.amount) AS amount
+SELECT d.case_id, d.component_id, d.contract_id,
+       count(*) AS sessions, sum(d.minutes) AS minutes, sum(d.amount) AS amount
 FROM billing_delivery d
 WHERE d.municipality_id = %(kov)s AND d.date >= %(first)s AND d.date <= %(last)s
-GROUP BY GROUPING SETS ((d.case_id), (d.component_id))
+GROUP BY GROUPING SETS ((d.case_id), (d.component_id), (d.contract_id))
 """
 
 #: The checks before a close: stored errors, unaccepted warnings and missing prices come from a

@@ -481,8 +481,15 @@ def invoice_preview(*, municipality: Municipality, month: dt.date) -> dict:
 
 # --- Month end
 
-#: The invoice's figures in one statement over one scan of the month: the per-person report is
-#: written, and the component totals come back (with the number of persons).
+#: An invoice's month summed per contract, from the month's totals ``t``
+#: (:data:`billing.rules.MONTH_TOTALS_SQL`).
+INSERT_CONTRACT_TOTALS = """
+INSERT INTO billing_invoicecontracttotal (invoice_id, contract_id, sessions, amount)
+SELECT %(invoice)s, t.contract_id, t.sessions, coalesce(t.amount, 0) FROM t WHERE t.contract_id IS NOT NULL
+"""
+
+#: The invoice's figures in one statement over one scan of the month: the per-person report and
+#: the contract totals are written, and the component totals come back (with the number of persons).
 CLOSE_SQL = f"""
 WITH t AS MATERIALIZED ({rules.MONTH_TOTALS_SQL}),
 persons AS (
@@ -490,32 +497,21 @@ persons AS (
     SELECT %(invoice)s, case_id, round(minutes / 60.0, 4), sessions, amount
     FROM t WHERE case_id IS NOT NULL
     RETURNING 1
-)
+),
+contracts AS ({INSERT_CONTRACT_TOTALS} RETURNING 1)
 SELECT t.component_id, t.sessions, t.minutes, t.amount, (SELECT count(*) FROM persons)
 FROM t WHERE t.component_id IS NOT NULL
 """
 
 
-#: The month's deliveries summed per contract, for the invoices given (the close: its own; the
-#: migration that introduced the table ran the same over the invoices closed before it).
-CONTRACT_TOTALS_SQL = """
-INSERT INTO billing_invoicecontracttotal (invoice_id, contract_id, sessions, amount)
-SELECT i.id, d.contract_id, count(*), coalesce(sum(d.amount), 0)
-FROM billing_invoice i
-JOIN billing_delivery d ON d.municipality_id = i.municipality_id
-     AND d.date >= i.month AND d.date < (i.month + interval '1 month')::date
-WHERE i.id = ANY(%(invoices)s) AND d.contract_id IS NOT NULL
-GROUP BY i.id, d.contract_id
-"""
-
-
 def store_contract_totals(invoice: Invoice) -> None:
-    """Store the invoice month's deliveries summed per contract (one statement), inside the
-    close's transaction: a contract's usage against its maximum then sums these few rows of
-    the counted invoices (``selectors.contracts_invoiced``), not every delivery of those months.
-    Kept apart from the close's own lines so that either can change without the other."""
+    """Store the invoice month's deliveries summed per contract, as the close does in its one
+    statement (:data:`CLOSE_SQL`), for an invoice made another way (test and benchmark data): a
+    contract's usage against its maximum sums these few rows of the counted invoices
+    (``selectors.contracts_invoiced``), not every delivery of those months."""
     with connection.cursor() as cursor:
-        cursor.execute(CONTRACT_TOTALS_SQL, {"invoices": [invoice.pk]})
+        cursor.execute(f"WITH t AS ({rules.MONTH_TOTALS_SQL}) {INSERT_CONTRACT_TOTALS}",
+                       {**rules.month_params(invoice.municipality, invoice.month), "invoice": invoice.pk})
 
 
 def _lock_open_month(municipality: Municipality, month: dt.date) -> BillingMonth:
@@ -621,8 +617,7 @@ def close_month(*, municipality: Municipality, month: dt.date, by, today: dt.dat
             seller=agreement.seller_party(), buyer=Payer.objects.get(is_default=True).as_party(),
             reference_number=agreement.reference_number,
         )
-        components = _component_lines(invoice, municipality, month)
-        store_contract_totals(invoice)
+        components = _component_lines(invoice, municipality, month)  # and the contract totals
         adjustments = _adjustment_lines(invoice, municipality, month, first_order=len(components) + 1)
         InvoiceLine.objects.bulk_create([_fee_line(invoice, fee), *components, *adjustments])
         invoice.components_total = sum((line.amount for line in components), ZERO)
