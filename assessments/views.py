@@ -17,7 +17,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from accounts.services import log_access, log_cases
 from cases.selectors import search_cases
-from providers.models import Provider
+from providers.models import Contract, Provider
 from tugi import sections
 from tugi.workdays import add_months, month_end, month_start
 
@@ -254,10 +254,9 @@ def plan_detail(request, pk):
 
 def _providers_for_lines(plan):
     """Providers with a contract with the municipality in force some time during the plan."""
-    contracts = {"contracts__municipality": plan.case.municipality, "contracts__end__gte": plan.valid_from}
-    if plan.valid_to:
-        contracts["contracts__start__lte"] = plan.valid_to
-    return Provider.objects.filter(**contracts).distinct().order_by("name")
+    contracts = Contract.objects.filter(municipality=plan.case.municipality).in_force_between(
+        plan.valid_from, plan.valid_to)
+    return Provider.objects.filter(contracts__in=contracts).distinct().order_by("name")
 
 
 @specialists

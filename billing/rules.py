@@ -537,6 +537,8 @@ def check_staged(
         # the first session on no plan names the month's hours when re-checked, its own when new
         "off_total": "month_minutes" if rechecking else "minutes",
         "planning_s": _planning_sql("s"),
+        "b_contract_in_force": contract_in_force_sql("ct", "b.date"),
+        "b_price": price_on_sql("b"),
         "d_off_plan": _off_plan_sql("d"),
     }
     cursor.execute(STAGED_SQL.format(**parts), {"kov": municipality_id, "max": MAX_MINUTES,
@@ -594,6 +596,23 @@ def _staged_problem(code: str, params: dict) -> Problem:
 
 #: The rules of :func:`check`, one SELECT each, over the staged rows ``s`` (earlier lines count
 #: as recorded). Each yields (line, code, parameters of the message).
+def contract_in_force_sql(contract: str, day: str) -> str:
+    """SQL twin of ``ContractQuerySet.in_force_on``: the contract row ``contract`` is in force on
+    the date ``day``."""
+    return f'{contract}.start <= {day} AND {contract}."end" >= {day}'
+
+
+def price_on_sql(row: str, *, kov: str = "%(kov)s") -> str:
+    """SQL twin of :func:`providers.pricing.price_for`'s choice of price: the FROM … LIMIT 1 that
+    finds the contract price of ``row``'s component from its provider on its date (the latest
+    contract, then the latest price version); select from ``cp`` and ``ct``."""
+    return f"""FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
+         WHERE ct.municipality_id = {kov} AND ct.provider_id = {row}.provider_id
+           AND {contract_in_force_sql("ct", f"{row}.date")} AND cp.component_id = {row}.component_id
+           AND cp.valid_from <= {row}.date AND (cp.valid_to IS NULL OR cp.valid_to >= {row}.date)
+         ORDER BY ct.start DESC, cp.valid_from DESC LIMIT 1"""
+
+
 STAGED_SQL = """
 WITH base AS MATERIALIZED (
     SELECT st.line, st.case_id, st.component_id, st.provider_id, st.specialist_id, st.date, st.start_time,
@@ -642,20 +661,16 @@ s AS MATERIALIZED (
             THEN 'no_contract'
         WHEN NOT EXISTS (SELECT 1 FROM providers_contract ct
                          WHERE ct.municipality_id = %(kov)s AND ct.provider_id = b.provider_id
-                           AND ct.start <= b.date AND ct."end" >= b.date)
+                           AND {b_contract_in_force})
             THEN 'contract_not_in_force'
         WHEN NOT EXISTS (SELECT 1 FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
                          WHERE ct.municipality_id = %(kov)s AND ct.provider_id = b.provider_id
-                           AND ct.start <= b.date AND ct."end" >= b.date AND cp.component_id = b.component_id)
+                           AND {b_contract_in_force} AND cp.component_id = b.component_id)
             THEN 'component_not_in_contract'
         ELSE coalesce(
             (SELECT CASE WHEN (CASE WHEN b.form = 'I' THEN cp.unit_price_individual ELSE cp.unit_price_group END)
                               IS NULL THEN 'form_not_offered' ELSE '' END
-             FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
-             WHERE ct.municipality_id = %(kov)s AND ct.provider_id = b.provider_id
-               AND ct.start <= b.date AND ct."end" >= b.date AND cp.component_id = b.component_id
-               AND cp.valid_from <= b.date AND (cp.valid_to IS NULL OR cp.valid_to >= b.date)
-             ORDER BY ct.start DESC, cp.valid_from DESC LIMIT 1),
+             {b_price}),
             'no_price_on_date')
       END AS price_reason,
       -- other sessions of the specialist that day, recorded or on earlier lines
@@ -777,7 +792,7 @@ GROUP BY GROUPING SETS ((d.case_id), (d.component_id), (d.contract_id))
 #: amount with the price table (price on the date × minutes / 60, half-up; see
 #: :func:`tugi.money.minutes_amount`). That a specialist works for the delivery's provider is
 #: checked by the database trigger when a row is written.
-BLOCKERS_SQL = """
+BLOCKERS_SQL = f"""
 SELECT
     (SELECT count(*) FILTER (WHERE status = 'error') FROM billing_delivery
      WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s
@@ -796,11 +811,7 @@ SELECT
     (SELECT count(*) FROM billing_delivery d
      LEFT JOIN LATERAL (
          SELECT CASE WHEN d.form = 'I' THEN cp.unit_price_individual ELSE cp.unit_price_group END AS price
-         FROM providers_contractprice cp JOIN providers_contract ct ON ct.id = cp.contract_id
-         WHERE ct.municipality_id = d.municipality_id AND ct.provider_id = d.provider_id
-           AND ct.start <= d.date AND ct."end" >= d.date AND cp.component_id = d.component_id
-           AND cp.valid_from <= d.date AND (cp.valid_to IS NULL OR cp.valid_to >= d.date)
-         ORDER BY ct.start DESC, cp.valid_from DESC LIMIT 1
+         {price_on_sql('d', kov='d.municipality_id')}
      ) p ON true
      WHERE d.municipality_id = %(kov)s AND d.date >= %(first)s AND d.date <= %(last)s AND d.amount IS NOT NULL
        AND (p.price IS NULL OR d.unit_price IS DISTINCT FROM p.price

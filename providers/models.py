@@ -192,6 +192,10 @@ class ContractQuerySet(models.QuerySet):
     def in_force_on(self, on: date) -> "ContractQuerySet":
         return self.filter(start__lte=on, end__gte=on)
 
+    def in_force_between(self, start: date, end: date | None) -> "ContractQuerySet":
+        """Contracts in force some day from ``start`` to ``end`` (None: open-ended)."""
+        return self.filter(end__gte=start) if end is None else self.filter(end__gte=start, start__lte=end)
+
 
 class Contract(models.Model):
     """A contract (*leping*) between a municipality and a provider."""
