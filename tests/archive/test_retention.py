@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts.models import AccessLog
@@ -128,7 +129,7 @@ def test_the_real_run_removes_what_the_dry_run_listed_and_logs_it_without_the_da
         user=coordinator_a,
         role=coordinator_a.role,
         municipality=old.municipality,
-        subject_type_id=1,
+        subject_type=ContentType.objects.get_for_model(person),
         subject_id=person.pk,
         subject_label=str(person),
         person_id=person.pk,

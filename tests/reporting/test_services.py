@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, OperationalError
@@ -208,7 +209,7 @@ def test_the_access_log_report_lists_the_months_entries_of_its_municipality(
             user=case_manager_a,
             role=case_manager_a.role,
             municipality=municipality,
-            subject_type_id=1,
+            subject_type=ContentType.objects.get_for_model(person),
             subject_id=person.pk,
             subject_label=f"{person} {municipality}",
             path="/x/",
