@@ -6,6 +6,9 @@ Like healthchecks' alice / bob / charlie: ``case_manager_a`` works in ``kov_a``,
 import pytest
 
 from accounts.models import Role
+
+# The parallel processes' test databases: one migrated template, copied for each.
+from tests.databases import django_db_setup, pytest_sessionfinish, pytest_sessionstart  # noqa: F401
 from tests.factories import MunicipalityFactory, UserFactory
 
 
@@ -208,7 +211,7 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _close_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+def _close_stray_connections_at_the_end(django_db_setup, django_db_blocker):  # noqa: F811
     """Live-server threads and worker processes may leave a connection to the test
     database behind; end them so the test database can be dropped at the end of the run."""
     yield

@@ -105,15 +105,6 @@ def test_every_estonian_message_is_translated():
         )
 
 
-def test_demo_loads_twice_without_duplicates(db):
-    from django.core.management import call_command
-
-    call_command("load_demo", force=True)
-    call_command("load_demo", force=True)
-    assert User.objects.filter(username="kj.metsakula").count() == 1
-    assert User.objects.count() == 7
-
-
 def test_an_english_browser_still_gets_estonian_until_the_switch(client, db):
     response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="et">' in response.content.decode()
@@ -181,7 +172,10 @@ def test_lockout_and_access_log_take_the_same_address_behind_a_proxy(client, cas
     assert AccessAttempt.objects.get().ip_address == "1.1.1.1"
 
 
-def test_the_demo_refuses_a_database_with_debug_off_unless_forced(db, settings):
+def test_the_demo_refuses_a_database_with_debug_off_unless_forced_and_loads_twice_without_duplicates(
+    db, settings
+):
+    """One test, since each load of the whole demo takes long."""
     from django.core.management import CommandError, call_command
 
     settings.DEBUG = False
@@ -191,6 +185,10 @@ def test_the_demo_refuses_a_database_with_debug_off_unless_forced(db, settings):
     settings.DEBUG = True
     call_command("load_demo", if_empty=True)
     assert User.objects.filter(username="admin").exists()
+    settings.DEBUG = False
+    call_command("load_demo", force=True)
+    assert User.objects.filter(username="kj.metsakula").count() == 1
+    assert User.objects.count() == 7
 
 
 def test_a_user_changes_their_own_password_in_estonian_and_stays_signed_in(client, case_manager_a):

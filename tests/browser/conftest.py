@@ -3,6 +3,7 @@
 Playwright's own browser download is never used; the tests fail (not skip) when
 Chromium is missing, since `make test` and CI install it."""
 
+import contextlib
 import os
 import shutil
 
@@ -54,3 +55,45 @@ def log_in(page, username: str, password: str = "test-password-123") -> None:
     page.get_by_label("Kasutajanimi").fill(username)
     page.get_by_label("Parool").fill(password)
     page.get_by_role("button", name="Logi sisse").click()
+
+
+@contextlib.contextmanager
+def demo_live_server(django_db_blocker, media, *, prepare=None):
+    """The demo of every app, loaded and committed, behind one live server: for a module whose
+    tests only read it (loading the demo takes long; a transactional test would flush it after
+    each test). ``prepare`` adds to it before the server starts. The database is flushed at the
+    end, as after any transactional test, and the migrated reference data put back."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django.utils import translation
+    from pytest_django.live_server_helper import LiveServer
+
+    from tests.conftest import reload_reference_data
+
+    storages = {**settings.STORAGES}
+    storages["default"] = {**storages["default"], "OPTIONS": {**storages["default"]["OPTIONS"], "location": media}}
+    with override_settings(MEDIA_ROOT=media, STORAGES=storages), django_db_blocker.unblock():
+        # From an empty database with the migrated reference data, as a transactional test
+        # starts (and whatever a run stopped half-way left behind).
+        call_command("flush", interactive=False, verbosity=0)
+        reload_reference_data()
+        with translation.override("et"):
+            for app in settings.LOCAL_APPS:
+                if find_spec(f"{app}.demo"):
+                    import_module(f"{app}.demo").load()
+            if prepare:
+                prepare()
+        live = LiveServer("localhost")
+        live._live_server_modified_settings.enable()
+        try:
+            yield live.url
+        finally:
+            live.stop()
+            live._live_server_modified_settings.disable()
+            call_command("flush", interactive=False, verbosity=0)
+            reload_reference_data()  # as migrated, for the tests that follow
+

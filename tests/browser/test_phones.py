@@ -1,11 +1,11 @@
 """On a phone (390 px wide) no page the demo crawl reaches is wider than the screen.
 
-The demo is loaded and committed (tests.browser.test_accessibility's ``demo``); each demo
-user's pages are found as tests/test_demo_crawl.py finds them (every link shown, breadth
-first, a few records of each kind), then opened one by one in headless Chromium at 390 px.
-A page whose ``document.documentElement.scrollWidth`` exceeds the viewport is a finding;
-all findings are reported at once, each with a screenshot in var/screenshots/phones/ (as
-are each user's first pages, to look at)."""
+The demo is loaded and committed once for the module, behind one live server
+(tests.browser.conftest.demo_live_server); each demo user's pages are found as
+tests/test_demo_crawl.py finds them (every link shown, breadth first, a few records of each
+kind), then opened one by one in headless Chromium at 390 px. A page whose
+``document.documentElement.scrollWidth`` exceeds the viewport is a finding; all findings are
+reported at once, each with a screenshot in var/screenshots/phones/."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ import pytest
 from django.test import Client
 
 from accounts.demo import DEMO_PASSWORD
-from tests.browser.test_accessibility import demo  # noqa: F401 (fixture)
+from tests.browser.conftest import demo_live_server
 from tests.test_demo_crawl import USERS, crawl, route_of
 from tests.test_demo_crawl import sign_in as client_sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "phones"
@@ -43,8 +43,26 @@ def sign_in(page, username: str) -> None:
 #: Each kind of page (route, and path with a query) is opened this many times per user: the
 #: crawl reaches up to four records of each kind, which share their template.
 PER_KIND = 1
-#: The first pages of each user are saved as screenshots whether they fit or not.
-SHOTS_PER_USER = 4
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, committed, behind one live server for the module: its base URL."""
+    with demo_live_server(django_db_blocker, tmp_path_factory.mktemp("phones-media")) as url:
+        yield url
+
+
+@pytest.fixture
+def phone(browser, demo, django_db_blocker):
+    """A page of the demo's live server. The test reads the database in autocommit, outside a
+    test transaction: a sign-in through Django's test client and one through the browser both
+    write the user's last login, and a test transaction would hold that row until the end."""
+    context = browser.new_context(base_url=demo, locale="et-EE")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    with django_db_blocker.unblock():
+        yield page
+    context.close()
 
 
 def pages_of(username: str) -> list[str]:
@@ -69,7 +87,8 @@ def overflow(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
 
 
-def test_no_page_any_demo_user_reaches_is_wider_than_a_phone(demo, page):  # noqa: F811
+def test_no_page_any_demo_user_reaches_is_wider_than_a_phone(phone):
+    page = phone
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size(PHONE)
     findings, opened, started = [], 0, time.monotonic()
@@ -77,20 +96,19 @@ def test_no_page_any_demo_user_reaches_is_wider_than_a_phone(demo, page):  # noq
         urls = pages_of(username)
         assert len(urls) > 3, f"the crawl reached only {urls} for {username}"
         sign_in(page, username)
-        for number, url in enumerate(urls):
+        for url in urls:
             page.goto(url, wait_until="load")
             opened += 1
             name = re.sub(r"[^a-z0-9]+", "-", f"{username}{url}".lower()).strip("-")
             if (extra := overflow(page)) > 0:
                 page.screenshot(path=str(SCREENSHOTS / f"too-wide-{name}.png"), full_page=True)
                 findings.append(f"{username} {url}: {extra} px wider than {PHONE['width']} px")
-            elif number < SHOTS_PER_USER:
-                page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert opened > 50
     print(f"{opened} pages opened at {PHONE['width']} px in {time.monotonic() - started:.0f} s")
     assert not findings, f"{len(findings)} of {opened} pages too wide:\n" + "\n".join(findings)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_width_check_sees_a_page_wider_than_the_screen(live_server, page):
     page.set_viewport_size(PHONE)
     page.goto("/accounts/login/")
@@ -100,11 +118,12 @@ def test_the_width_check_sees_a_page_wider_than_the_screen(live_server, page):
     assert overflow(page) > 0
 
 
-def test_at_1280_px_the_fill_rate_table_and_the_quality_of_life_chart_show_everything(demo, page):  # noqa: F811
+def test_at_1280_px_the_fill_rate_table_and_the_quality_of_life_chart_show_everything(phone):
     """Month end's fill-rate table keeps its last column in view; the quality-of-life chart
     labels every question (Chart.js skipped half of them)."""
     from assessments.models import QolSurvey
 
+    page = phone
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "koord.metsakula")
     page.goto("/billing/month-end/dashboard/")
