@@ -1,9 +1,8 @@
 """Each role's main journey, from the start page to the finished task, in Chromium.
 
 Case manager, specialist, coordinator and SKA each walk their journey on the demo data, at
-1 280 px (a desktop) and at 390 px (a touch-screen phone) with an Estonian browser, and at
-1 280 px with an English one (whose user picks English with the switch: Tugi is Estonian
-until then). The
+1 280 px (a desktop) and at 390 px (a touch-screen phone), with an Estonian browser and an
+English one (whose user picks English with the switch: Tugi is Estonian until then). The
 steps click links and buttons by role and accessible name, as a user would; only the login
 page is typed in. Every page on the way is checked (tests/browser/journeys.py): its language,
 axe-core's serious and critical violations, and on the phone the page's width and the height
@@ -12,9 +11,9 @@ TUGI_SCREENSHOTS_TO_DOCS=1 the Estonian ones refresh docs/journeys/ (``make jour
 
 Each journey is a list of small step functions, so that a page that changes changes one step.
 
-The demo is loaded once for the module and committed, and one live server serves all 12
+The demo is loaded once for the module and committed, and one live server serves all 16
 journeys (loading the demo takes long; a transactional test would flush it after each
-journey). The journeys change it, so each of the three runs of a role works on its own
+journey). The journeys change it, so each of the four runs of a role works on its own
 record: the ``n``-th run (``Journey.run``) closes its own month, records on its own grid
 line; the case manager and SKA take the first item still waiting, and the demo holds enough
 of them. The database is flushed when the module ends, as after any transactional test.
@@ -37,10 +36,8 @@ from tugi.workdays import add_months, month_start
 #: empty (the steps only read), the live server's threads commit on their own connections.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-#: The three runs of each journey, in order: (width, browser locale).
-#: The English browser's run is at the desktop width only: what the phone checks (widths, touch
-#: targets) does not depend on the language, and the phone's Estonian run makes them.
-RUNS = [(WIDE["width"], "et-EE"), (PHONE["width"], "et-EE"), (WIDE["width"], "en-US")]
+#: The four runs of each journey, in order: (width, browser locale).
+RUNS = [(WIDE["width"], "et-EE"), (PHONE["width"], "et-EE"), (WIDE["width"], "en-US"), (PHONE["width"], "en-US")]
 
 
 @pytest.fixture(scope="module")
