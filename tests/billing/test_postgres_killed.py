@@ -129,16 +129,19 @@ def cluster(django_db_setup):
     # machine resets it), and the server runs as its own system user.
     base = Path(tempfile.mkdtemp(prefix="tugi-crash-"))
     os.chmod(base, 0o755)
-    host = _start(base)
-    url = f"postgres://postgres@/tugi?host={quote(host, safe='')}"
-    _copy_test_database(base, host)
-    csv = base / "osalemine.csv"
-    setup = _manage(url, "shell", "-c", SETUP.format(rows=ROWS, path=str(csv)))
-    assert setup.returncode == 0 and "ok" in setup.stdout, setup.stderr[-3000:]
-    yield {"base": base, "host": host, "url": url, "csv": csv}
-    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from config import embedded_db; "
-                    "embedded_db.stop(Path(sys.argv[1]))", str(base)], cwd=BASE_DIR, timeout=120)
-    shutil.rmtree(base, ignore_errors=True)
+    # A failed setup stops the cluster too: left running, it outlives the test run.
+    try:
+        host = _start(base)
+        url = f"postgres://postgres@/tugi?host={quote(host, safe='')}"
+        _copy_test_database(base, host)
+        csv = base / "osalemine.csv"
+        setup = _manage(url, "shell", "-c", SETUP.format(rows=ROWS, path=str(csv)))
+        assert setup.returncode == 0 and "ok" in setup.stdout, setup.stderr[-3000:]
+        yield {"base": base, "host": host, "url": url, "csv": csv}
+    finally:
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from config import embedded_db; "
+                        "embedded_db.stop(Path(sys.argv[1]))", str(base)], cwd=BASE_DIR, timeout=120)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _connect(cluster):
