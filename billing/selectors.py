@@ -28,6 +28,7 @@ from .models import (
     FundingAgreement,
     InterimEvaluation,
     Invoice,
+    InvoiceContractTotal,
     InvoiceLine,
     InvoicePersonLine,
     MonthState,
@@ -179,40 +180,23 @@ def contract_invoiced(contract: Contract) -> Decimal:
     return contracts_invoiced(contract.municipality_id, contract_ids=[contract.pk]).get(contract.pk, ZERO)
 
 
-#: Each contract's deliveries in the municipality's months whose invoice SKA counts
-#: (``Invoice.objects.counted_by_ska()``: the same states), summed per contract from the totals
-#: the close stored (``services.store_contract_totals``): a few rows per invoice, however many
-#: deliveries and months. At most one version per month is counted, and a counted month is locked.
-CONTRACTS_DELIVERED_SQL = """
-SELECT t.contract_id, sum(t.amount)
-FROM billing_invoice i
-JOIN billing_invoicecontracttotal t ON t.invoice_id = i.id
-WHERE i.municipality_id = %(kov)s AND i.state = ANY(%(counted)s) {only}
-GROUP BY t.contract_id
-"""
-
-
 def contracts_invoiced(municipality_id: int, *, contract_ids=None) -> dict[int, Decimal]:
     """:func:`contract_invoiced` of every contract of the municipality (or of ``contract_ids``)
     by contract id, in two queries however many contracts and deliveries: the per-contract
     totals stored by the close of the counted invoices, and the adjustments invoiced in those
     months, each summed by the database per contract. (A delivery's contract is its own
     municipality's: pricing looks it up there.)"""
-    from django.db import connection
-
-    counted_months = Invoice.objects.filter(municipality_id=municipality_id).counted_by_ska().values("month")
+    counted = Invoice.objects.filter(municipality_id=municipality_id).counted_by_ska()
+    # The month's deliveries per contract, as the close stored them (a few rows per invoice,
+    # however many deliveries and months); at most one version per month is counted.
+    delivered = InvoiceContractTotal.objects.filter(invoice__in=counted)
     adjustments = Adjustment.objects.filter(delivery__contract__municipality_id=municipality_id)
-    params = {"kov": municipality_id, "counted": list(COUNTED_INVOICE_STATES)}
-    only = ""
     if contract_ids is not None:
+        delivered = delivered.filter(contract_id__in=contract_ids)
         adjustments = adjustments.filter(delivery__contract_id__in=contract_ids)
-        params["contracts"] = list(contract_ids)
-        only = "AND t.contract_id = ANY(%(contracts)s)"
-    with connection.cursor() as cursor:
-        cursor.execute(CONTRACTS_DELIVERED_SQL.format(only=only), params)
-        delivered = cursor.fetchall()
+    delivered = delivered.values("contract_id").annotate(s=Sum("amount")).values_list("contract_id", "s").order_by()
     adjusted = (
-        adjustments.filter(month__in=counted_months)
+        adjustments.filter(month__in=counted.values("month"))
         .values("delivery__contract_id")
         .annotate(s=Sum("amount"))
         .values_list("delivery__contract_id", "s")

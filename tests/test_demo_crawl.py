@@ -198,9 +198,11 @@ def sign_in(client, username: str) -> None:
     assert response.status_code == 302, f"{username} could not sign in"
 
 
-def crawl(client, username: str, pages: list[str] | None = None) -> tuple[list[str], int]:
+def crawl(client, username: str, pages: list[str] | None = None, *, records_per_route: int = MAX_RECORDS_PER_ROUTE,
+          query_variants: int = MAX_QUERY_VARIANTS) -> tuple[list[str], int]:
     """Follow every link ``username`` is shown; return the findings and the pages fetched.
-    The HTML pages reached are added to ``pages`` (the phone-width test opens them all)."""
+    The HTML pages reached are added to ``pages`` (the phone-width test opens one of each kind,
+    so it follows fewer records of a kind and fewer query variants of a path)."""
     findings: list[str] = []
     queue: deque[tuple[str, str]] = deque([("/", "(start)")])
     seen = {"/"}
@@ -235,11 +237,11 @@ def crawl(client, username: str, pages: list[str] | None = None) -> tuple[list[s
                 continue
             path = urlsplit(target).path
             if "?" in target:
-                if variants[path] >= MAX_QUERY_VARIANTS:
+                if variants[path] >= query_variants:
                     continue
                 variants[path] += 1
             elif route := route_of(path):
-                if records[route] >= MAX_RECORDS_PER_ROUTE:
+                if records[route] >= records_per_route:
                     continue
                 records[route] += 1
             seen.add(target)
