@@ -25,7 +25,14 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "sta
 
 
 def _fits(page) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+    """No wider than the screen, once the page has settled (its scripts and fonts loaded, the
+    charts drawn); a page that is too wide names its widest elements."""
+    page.wait_for_load_state("networkidle")
+    extra = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(0, 8).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}px`)""")
+    assert extra <= 0, f"{extra} px wider than the screen: {wide}"
 
 
 def _shot(page, name: str) -> None:
