@@ -111,6 +111,8 @@ UNDO_SQL = """
 DELETE FROM billing_invoicepersonline
  WHERE invoice_id IN (SELECT id FROM billing_invoice WHERE municipality_id = %(kov)s);
 DELETE FROM billing_invoiceline WHERE invoice_id IN (SELECT id FROM billing_invoice WHERE municipality_id = %(kov)s);
+DELETE FROM billing_invoicecontracttotal
+ WHERE invoice_id IN (SELECT id FROM billing_invoice WHERE municipality_id = %(kov)s);
 DELETE FROM billing_invoice WHERE municipality_id = %(kov)s;
 DELETE FROM reporting_reportjob WHERE municipality_id = %(kov)s;
 UPDATE billing_billingmonth SET state = 'open' WHERE municipality_id = %(kov)s;
