@@ -252,19 +252,20 @@ def co_close(j: Journey) -> None:
     with its documents (PDF, XLSX)."""
     j.page.get_by_test_id("step-next").click()
     expect(j.page.get_by_test_id("close-step")).to_be_visible()
-    asked = j.confirm_next_dialog()
-    j.page.get_by_role("button", name=j._("Close the month")).click()
-    expect(j.page.get_by_test_id("invoice-state")).to_have_text(j._("closed, not submitted"))
-    assert asked, "closing the month did not ask first"
-    j.seen("closed", focus=j.page.get_by_test_id("invoice-state"))
+    _confirmed(j, "Close the month", "closed, not submitted", step="closed", act="closing the month")
 
 
 def co_submit(j: Journey) -> None:
+    _confirmed(j, "Submit to SKA", "submitted", step="submitted", act="submitting")
+
+
+def _confirmed(j: Journey, button: str, state: str, *, step: str, act: str) -> None:
+    """Press ``button``, which asks first; the invoice is then in ``state``."""
     asked = j.confirm_next_dialog()
-    j.page.get_by_role("button", name=j._("Submit to SKA")).click()
-    expect(j.page.get_by_test_id("invoice-state")).to_have_text(j._("submitted"))
-    assert asked, "submitting did not ask first"
-    j.seen("submitted", focus=j.page.get_by_test_id("invoice-state"))
+    j.page.get_by_role("button", name=j._(button)).click()
+    expect(j.page.get_by_test_id("invoice-state")).to_have_text(j._(state))
+    assert asked, f"{act} did not ask first"
+    j.seen(step, focus=j.page.get_by_test_id("invoice-state"))
 
 
 # --- SKA: an invoice waiting for review is accepted -----------------------------------------
