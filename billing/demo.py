@@ -5,6 +5,9 @@ relative to today. Safe to run twice."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,7 +20,7 @@ from cases.models import Case
 from providers.models import Specialist
 from tugi.workdays import add_months, month_end, month_start
 
-from . import plans, rules, services
+from . import imports, plans, services
 from .models import Delivery, FundingAgreement, InterimEvaluation, MonthState, Status
 from .selectors import month_state, participants_on
 
@@ -73,32 +76,57 @@ def _agreement(municipality: Municipality, today) -> FundingAgreement:
 
 
 def _sessions(municipality: Municipality, first, last, by) -> int:
-    """One hour a week of every plan line in force, on a weekday, as the provider's specialist."""
-    created = 0
+    """One hour a week (90 minutes in a group) of every plan line in force, on a weekday, as the
+    provider's first specialist, up to the line's monthly hours (at most 4 sessions).
+
+    The month's sessions go in as one attendance file, the way a provider sends them, so every
+    rule of the catalogue holds. A session the catalogue refuses (the person had not entered yet
+    on that day, say) is left out and the line's next week taken instead, and the file sent again."""
+    candidates: list[tuple[int, int, dict]] = []  # (plan line, sessions wanted, file row)
     for line in plans.provider_lines_of_municipality(municipality_id=municipality.pk, start=first, end=last):
         specialist = Specialist.objects.filter(provider=line.provider).order_by("pk").first()
-        if specialist is None:
+        isikukood = line.plan.case.person.isikukood
+        if specialist is None or not isikukood or not line.provider.registry_code:
             continue
-        case = line.plan.case
-        sessions = max(1, min(4, int(line.monthly_quantity)))
+        wanted = max(1, min(4, int(line.monthly_quantity)))
         day = first + timedelta(days=(line.pk % 3))
-        while day <= last and sessions:
+        while day <= last:
             if day.weekday() < 5 and line.valid_from <= day and (line.valid_to is None or day <= line.valid_to):
-                draft = rules.Draft(
-                    municipality=municipality, case=case, component=line.component, provider=line.provider,
-                    specialist=specialist, date=day, minutes=60 if line.form == "I" else 90, form=line.form,
-                )
-                try:
-                    services.record_deliveries(drafts=[draft], by=by)
-                except services.BillingError:
-                    pass  # e.g. the person had not entered yet on that day
-                else:
-                    created += 1
-                    sessions -= 1
+                candidates.append((line.pk, wanted, {
+                    "isikukood": isikukood, "kuupaev": f"{day:%d.%m.%Y}", "komponent": line.component.code,
+                    "teenuseosutaja": line.provider.registry_code, "minutid": 60 if line.form == "I" else 90,
+                    "vorm": line.form, "spetsialist": specialist.name, "saaja": "",
+                }))
                 day += timedelta(days=7)
             else:
                 day += timedelta(days=1)
-    return created
+    refused: set[int] = set()
+    while True:
+        chosen, taken = [], defaultdict(int)
+        for index, (line_pk, wanted, _row) in enumerate(candidates):
+            if index not in refused and taken[line_pk] < wanted:
+                taken[line_pk] += 1
+                chosen.append(index)
+        if not chosen:
+            return 0
+        try:
+            return imports.import_attendance(
+                content=_file([candidates[i][2] for i in chosen]), filename="naidis.csv",
+                municipality=municipality, by=by,
+            ).created
+        except imports.ImportRefused as refusal:
+            lines = set(refusal.problems)
+            if 0 in lines:  # the file as a whole: nothing to leave out
+                raise
+            refused |= {chosen[line - 2] for line in lines}  # line 1 is the header
+
+
+def _file(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=imports.COLUMNS, delimiter=";")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
 
 
 def load(*, stdout=None) -> dict:

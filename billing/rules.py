@@ -773,27 +773,52 @@ WHERE plannable AND lines > 0 AND has_form
 
 # --- The month as a whole, in SQL (the close must not loop over every delivery in Python).
 
-#: One scan of a month's deliveries: the totals per person, per component and per contract (a
-#: row has exactly one of the three set; deliveries without a contract make one row with none).
-#: The close writes the per-person report and the contract totals from it; nothing else needs
-#: to read every delivery.
+#: The month's deliveries grouped as the price check reads them: one row per provider, component,
+#: date, form, stored unit price, minutes and amount (``n`` deliveries each), so that the price
+#: table is looked up once per group, not once per delivery.
+PRICE_GROUP = ("provider_id", "component_id", "date", "form", "unit_price", "minutes", "amount")
+
+
+def mispriced_sql(groups: str) -> str:
+    """How many deliveries of the month's price groups ``groups`` (the columns of
+    :data:`PRICE_GROUP` and ``n``) have a stored unit price or amount that differs from the price
+    table (the price on the date × minutes / 60, half-up; see :func:`tugi.money.minutes_amount`).
+    Rows without an amount are counted as unpriced, not here."""
+    return f"""SELECT coalesce(sum(g.n), 0)::bigint FROM {groups} g
+     LEFT JOIN LATERAL (
+         SELECT CASE WHEN g.form = 'I' THEN cp.unit_price_individual ELSE cp.unit_price_group END AS price
+         {price_on_sql('g')}
+     ) p ON true
+     WHERE g.amount IS NOT NULL
+       AND (p.price IS NULL OR g.unit_price IS DISTINCT FROM p.price OR g.amount <> round(p.price * g.minutes / 60, 2))"""
+
+
+#: One scan of a month's deliveries: the totals per person, per component and per contract, and
+#: the price groups of :data:`PRICE_GROUP` (a row is of exactly one kind: ``case_id`` set, or
+#: ``contract_id`` set, or ``date`` set for a price group, or else a component total;
+#: deliveries without a contract make one row with none of the first three). The close writes
+#: the per-person report and the contract totals from it and checks the prices of its groups;
+#: nothing else needs to read every delivery.
 MONTH_TOTALS_SQL = """
 SELECT d.case_id, d.component_id, d.contract_id,
-       count(*) AS sessions, sum(d.minutes) AS minutes, sum(d.amount) AS amount
+       count(*) AS sessions, sum(d.minutes) AS minutes, sum(d.amount) AS amount,
+       d.provider_id, d.date, d.form, d.unit_price, d.minutes AS group_minutes, d.amount AS group_amount
 FROM billing_delivery d
 WHERE d.municipality_id = %(kov)s AND d.date >= %(first)s AND d.date <= %(last)s
-GROUP BY GROUPING SETS ((d.case_id), (d.component_id), (d.contract_id))
+GROUP BY GROUPING SETS ((d.case_id), (d.component_id), (d.contract_id),
+                        (d.provider_id, d.component_id, d.date, d.form, d.unit_price, d.minutes, d.amount))
 """
+
+#: The price groups among the rows ``t`` of :data:`MONTH_TOTALS_SQL`, as :func:`mispriced_sql` reads them.
+MONTH_PRICE_GROUPS = """(SELECT t.provider_id, t.component_id, t.date, t.form, t.unit_price,
+        t.group_minutes AS minutes, t.group_amount AS amount, t.sessions AS n FROM t WHERE t.date IS NOT NULL)"""
 
 #: The checks before a close: stored errors, unaccepted warnings and missing prices come from a
 #: partial index (rows with a problem only); dates outside the person's participation can only
 #: concern cases that entered or left during the month (or lost their entry date), so only their
-#: deliveries are looked at; the last reads every delivery once, comparing its stored price and
-#: amount with the price table (price on the date × minutes / 60, half-up; see
-#: :func:`tugi.money.minutes_amount`). That a specialist works for the delivery's provider is
-#: checked by the database trigger when a row is written.
-BLOCKERS_SQL = f"""
-SELECT
+#: deliveries are looked at. That a specialist works for the delivery's provider is checked by
+#: the database trigger when a row is written.
+_BLOCKER_COUNTS = """
     (SELECT count(*) FILTER (WHERE status = 'error') FROM billing_delivery
      WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s
        AND (status IN ('error', 'warning') OR amount IS NULL)),
@@ -807,16 +832,21 @@ SELECT
        AND (c.entry_date IS NULL OR d.date < c.entry_date OR d.date > c.exit_date)),
     (SELECT count(*) FILTER (WHERE amount IS NULL) FROM billing_delivery
      WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s
-       AND (status IN ('error', 'warning') OR amount IS NULL)),
-    (SELECT count(*) FROM billing_delivery d
-     LEFT JOIN LATERAL (
-         SELECT CASE WHEN d.form = 'I' THEN cp.unit_price_individual ELSE cp.unit_price_group END AS price
-         {price_on_sql('d', kov='d.municipality_id')}
-     ) p ON true
-     WHERE d.municipality_id = %(kov)s AND d.date >= %(first)s AND d.date <= %(last)s AND d.amount IS NOT NULL
-       AND (p.price IS NULL OR d.unit_price IS DISTINCT FROM p.price
-            OR d.amount <> round(p.price * d.minutes / 60, 2)))
+       AND (status IN ('error', 'warning') OR amount IS NULL))"""
+
+#: Every check before a close, the stored prices too: the month-end page shows these. The last
+#: reads every delivery of the month once, grouped as :data:`PRICE_GROUP`.
+_PRICE_GROUPS = f"""(SELECT {", ".join(PRICE_GROUP)}, count(*) AS n FROM billing_delivery
+     WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s AND amount IS NOT NULL
+     GROUP BY {", ".join(PRICE_GROUP)})"""
+BLOCKERS_SQL = f"""
+SELECT {_BLOCKER_COUNTS},
+    ({mispriced_sql(_PRICE_GROUPS)})
 """
+
+#: The same without the prices: the close checks them in its own scan of the month
+#: (:data:`billing.services.CLOSE_SQL`).
+BLOCKERS_BUT_PRICES_SQL = f"SELECT {_BLOCKER_COUNTS}"
 
 
 def month_params(municipality: Municipality, month: dt.date) -> dict:
@@ -861,8 +891,9 @@ def reasons_from(counts) -> list[str]:
     return reasons
 
 
-def month_blockers(municipality: Municipality, month: dt.date) -> list[str]:
-    """Why the month cannot be closed (empty when it can)."""
+def month_blockers(municipality: Municipality, month: dt.date, *, prices: bool = True) -> list[str]:
+    """Why the month cannot be closed (empty when it can); ``prices=False`` leaves out the check
+    of the stored prices, which the close makes in the same scan as its totals."""
     with connection.cursor() as cursor:
-        cursor.execute(BLOCKERS_SQL, month_params(municipality, month))
+        cursor.execute(BLOCKERS_SQL if prices else BLOCKERS_BUT_PRICES_SQL, month_params(municipality, month))
         return reasons_from(cursor.fetchone())

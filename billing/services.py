@@ -489,7 +489,9 @@ SELECT %(invoice)s, t.contract_id, t.sessions, coalesce(t.amount, 0) FROM t WHER
 """
 
 #: The invoice's figures in one statement over one scan of the month: the per-person report and
-#: the contract totals are written, and the component totals come back (with the number of persons).
+#: the contract totals are written, and the component totals come back, each row with the number
+#: of persons and of deliveries whose stored price differs from the price table (the close is
+#: refused, and rolled back, when there are any).
 CLOSE_SQL = f"""
 WITH t AS MATERIALIZED ({rules.MONTH_TOTALS_SQL}),
 persons AS (
@@ -498,9 +500,11 @@ persons AS (
     FROM t WHERE case_id IS NOT NULL
     RETURNING 1
 ),
-contracts AS ({INSERT_CONTRACT_TOTALS} RETURNING 1)
-SELECT t.component_id, t.sessions, t.minutes, t.amount, (SELECT count(*) FROM persons)
-FROM t WHERE t.component_id IS NOT NULL
+contracts AS ({INSERT_CONTRACT_TOTALS} RETURNING 1),
+mispriced AS ({rules.mispriced_sql(rules.MONTH_PRICE_GROUPS)})
+SELECT t.component_id, t.sessions, t.minutes, t.amount, (SELECT count(*) FROM persons),
+       (SELECT * FROM mispriced)
+FROM t WHERE t.component_id IS NOT NULL AND t.date IS NULL
 """
 
 
@@ -533,16 +537,19 @@ def _lock_open_month(municipality: Municipality, month: dt.date) -> BillingMonth
 
 def _fee_or_refusals(municipality: Municipality, month: dt.date) -> tuple[FundingAgreement, Fee]:
     """The agreement and the fee, or every reason the month cannot be closed, all at once."""
-    reasons = rules.month_blockers(municipality, month)
+    # The stored prices are checked by the close's own scan of the month (CLOSE_SQL); a close
+    # refused for another reason names them too, so that every reason is said at once.
+    blockers = rules.month_blockers(municipality, month, prices=False)
     agreement = fee = None
+    fee_reasons = []
     try:
         agreement = _agreement_in_force(municipality, month)
         with translation.override("et"):  # the invoice is an Estonian document
             fee = case_management_fee_for(agreement=agreement, month=month)
     except BillingError as error:
-        reasons += error.messages
-    if reasons:
-        raise BillingError(reasons)
+        fee_reasons = error.messages
+    if blockers or fee_reasons:
+        raise BillingError(rules.month_blockers(municipality, month) + fee_reasons)
     return agreement, fee
 
 
@@ -560,7 +567,10 @@ def _component_lines(invoice: Invoice, municipality: Municipality, month: dt.dat
 
     with connection.cursor() as cursor:
         cursor.execute(CLOSE_SQL, {**rules.month_params(municipality, month), "invoice": invoice.pk})
-        rows = [row[:4] for row in cursor.fetchall()]
+        fetched = cursor.fetchall()
+    if fetched and fetched[0][5]:  # the caller's transaction is rolled back: nothing is written
+        raise BillingError(rules.reasons_from((0, 0, 0, 0, fetched[0][5])))
+    rows = [row[:4] for row in fetched]
     components = Component.objects.in_bulk([row[0] for row in rows])
     rows.sort(key=lambda r: (components[r[0]].order, components[r[0]].code))
     return [

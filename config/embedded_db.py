@@ -124,4 +124,7 @@ def stop(base_dir: Path) -> bool:
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         temporary.write_text("[]")
         os.replace(temporary, path)
+    # The package keeps one handle per data directory for the life of the process and would
+    # hand the stopped server's (its socket gone) to the next start in this process.
+    PostgresServer._instances.pop(pgdata.expanduser().resolve(), None)
     return True

@@ -12,7 +12,14 @@ from django.db import connection
 from django.utils import timezone
 
 from billing import rules, services
-from billing.models import Delivery
+from billing.models import (
+    BillingMonth,
+    Delivery,
+    Invoice,
+    InvoiceContractTotal,
+    InvoicePersonLine,
+    MonthState,
+)
 from providers import services as provider_services
 from providers.models import ContractPrice
 from tugi.money import minutes_amount
@@ -80,8 +87,23 @@ def test_the_close_refuses_a_month_whose_stored_amount_disagrees_with_the_price_
     assert rules.month_blockers(world.kov, date(2026, 4, 1)) == [
         "1 delivery has an amount that differs from the price list; check the month again."
     ]
-    with pytest.raises(services.BillingError), time_machine.travel(TODAY):
+    with pytest.raises(services.BillingError) as refused, time_machine.travel(TODAY):
         services.close_month(municipality=world.kov, month=date(2026, 4, 1), by=coordinator_a)
+    # Found by the close's own scan of the month, after it had begun writing: all rolled back.
+    assert refused.value.messages == rules.month_blockers(world.kov, date(2026, 4, 1))
+    assert not Invoice.objects.exists() and not InvoicePersonLine.objects.exists()
+    assert not InvoiceContractTotal.objects.exists()
+    assert not BillingMonth.objects.filter(month=date(2026, 4, 1), state=MonthState.CLOSED).exists()
+    # Refused for another reason too, the close names both at once.
+    services.record_deliveries(  # 12 hours of a plan line of 10: a warning not yet accepted
+        drafts=[world.draft(date=date(2026, 4, 7), minutes=360), world.draft(date=date(2026, 4, 8), minutes=360)],
+        by=coordinator_a,
+    )
+    with pytest.raises(services.BillingError) as refused, time_machine.travel(TODAY):
+        services.close_month(municipality=world.kov, month=date(2026, 4, 1), by=coordinator_a)
+    assert len(refused.value.messages) == 2
+    assert refused.value.messages[-1].startswith("1 delivery has an amount that differs")
+    Delivery.objects.exclude(pk=delivery.pk).delete()
     services.recheck_month(municipality=world.kov, month=date(2026, 4, 1))
     assert Delivery.objects.get(pk=delivery.pk).amount == Decimal("30.00")
     assert rules.month_blockers(world.kov, date(2026, 4, 1)) == []

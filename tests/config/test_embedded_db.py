@@ -69,6 +69,19 @@ def test_an_empty_handle_list_left_by_a_killed_run_is_repaired_and_stop_db_reall
     second = _python("print('stopped' if embedded_db.stop(Path(sys.argv[1])) else 'not running')", private_cluster)
     assert second.stdout.strip() == "not running"
 
+    # Stopped and started again within one process, as the cold benchmarks do: a new server
+    # with its own socket, not the stopped one's handle.
+    restarted = _python(
+        "base = Path(sys.argv[1]); embedded_db.start(base); embedded_db.stop(base); "
+        "host = embedded_db.start(base)['HOST']; import psycopg2; "
+        "conn = psycopg2.connect(dbname='postgres', user='postgres', host=host); cur = conn.cursor(); "
+        "cur.execute('SELECT 1'); print('up', cur.fetchone()[0])",
+        private_cluster,
+    )
+    assert restarted.returncode == 0, restarted.stderr[-3000:]
+    assert restarted.stdout.strip() == "up 1"
+    assert _postmaster_pid(pgdata) not in (None, server)
+
 
 def test_repair_leaves_a_good_list_alone_and_rewrites_a_bad_one_atomically(tmp_path):
     from config import embedded_db
