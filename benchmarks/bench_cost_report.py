@@ -108,80 +108,11 @@ def _report(kov, invoice, *, trace=False):
     return t(), peak, totals
 
 
-WRITE_CALLS = ("write", "write_row", "write_string", "write_number", "write_blank", "write_datetime")
-
-
-def _record_writes(kov, invoice) -> list[tuple]:
-    """Run the report once (untimed) and record every cell write: (sheet, method, arguments,
-    format properties); calls made inside another write (write_row → write) are not repeated."""
-    from xlsxwriter.format import Format
-    from xlsxwriter.worksheet import Worksheet
-
-    calls: list[tuple] = []
-    depth = [0]
-    originals = {name: getattr(Worksheet, name) for name in WRITE_CALLS}
-
-    def recording(name):
-        original = originals[name]
-
-        def method(self, *args, **kwargs):
-            if depth[0] == 0:
-                plain = tuple(a for a in args if not isinstance(a, Format))
-                fmt = next((a for a in args if isinstance(a, Format)), None)
-                style = None if fmt is None else (fmt.num_format, fmt.bold, fmt.text_wrap, fmt.text_v_align)
-                calls.append((self.name, name, plain, style))
-            depth[0] += 1
-            try:
-                return original(self, *args, **kwargs)
-            finally:
-                depth[0] -= 1
-
-        return method
-
-    for name in WRITE_CALLS:
-        setattr(Worksheet, name, recording(name))
-    try:
-        _report(kov, invoice)
-    finally:
-        for name, original in originals.items():
-            setattr(Worksheet, name, original)
-    return calls
-
-
-def _library_alone(calls: list[tuple]) -> float:
-    """xlsxwriter alone, with the report's workbook options, replaying the recorded writes."""
-    import xlsxwriter
-
-    from benchmarks.harness import timer
-
-    with tempfile.TemporaryFile() as out, timer() as t:
-        workbook = xlsxwriter.Workbook(
-            out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                  "strings_to_numbers": False},
-        )
-        sheets, formats = {}, {}
-        for sheet_name, method, args, style in calls:
-            sheet = sheets.get(sheet_name) or sheets.setdefault(sheet_name, workbook.add_worksheet(sheet_name))
-            if style is None:
-                getattr(sheet, method)(*args)
-                continue
-            fmt = formats.get(style)
-            if fmt is None:
-                num_format, bold, wrap, valign = style
-                fmt = formats[style] = workbook.add_format(
-                    {"num_format": num_format, "bold": bool(bold), "text_wrap": bool(wrap)}
-                    | ({"valign": "top"} if valign else {})
-                )
-            getattr(sheet, method)(*args, fmt)
-        workbook.close()
-    return t()
-
-
 def run() -> dict:
     from django.db import connection
     from django.utils import translation
 
-    from benchmarks.harness import peak_rss_mb, timer
+    from benchmarks.harness import peak_rss_mb, record_xlsx_writes, timer, xlsx_library_alone
     from billing import services
 
     with timer() as build_time:
@@ -195,11 +126,11 @@ def run() -> dict:
     )
 
     with translation.override("et"):
-        calls = _record_writes(kov, invoice)
+        calls = record_xlsx_writes(lambda: _report(kov, invoice))
         report_times, library_times = [], []
         for attempt in range(4):  # the first of each warms up, uncounted
             seconds, _peak, totals = _report(kov, invoice)
-            library = _library_alone(calls)
+            library = xlsx_library_alone(calls)
             if attempt:
                 report_times.append(seconds)
                 library_times.append(library)

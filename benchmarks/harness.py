@@ -139,3 +139,72 @@ def timed_request(client, url: str):
         server = time.perf_counter() - start
     return server, spent, response
 
+
+
+XLSX_WRITE_CALLS = ("write", "write_row", "write_string", "write_number", "write_blank", "write_datetime")
+
+
+def record_xlsx_writes(make_report) -> list[tuple]:
+    """Run ``make_report()`` once (untimed) and record every cell write it makes with xlsxwriter:
+    (sheet, method, arguments, format properties); calls made inside another write (write_row →
+    write) are not repeated. :func:`xlsx_library_alone` replays them: the floor of a report is the
+    library's own work for exactly the cells the report writes."""
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
+
+    calls: list[tuple] = []
+    depth = [0]
+    originals = {name: getattr(Worksheet, name) for name in XLSX_WRITE_CALLS}
+
+    def recording(name):
+        original = originals[name]
+
+        def method(self, *args, **kwargs):
+            if depth[0] == 0:
+                plain = tuple(a for a in args if not isinstance(a, Format))
+                fmt = next((a for a in args if isinstance(a, Format)), None)
+                style = None if fmt is None else (fmt.num_format, fmt.bold, fmt.text_wrap, fmt.text_v_align)
+                calls.append((self.name, name, plain, style))
+            depth[0] += 1
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return method
+
+    for name in XLSX_WRITE_CALLS:
+        setattr(Worksheet, name, recording(name))
+    try:
+        make_report()
+    finally:
+        for name, original in originals.items():
+            setattr(Worksheet, name, original)
+    return calls
+
+
+def xlsx_library_alone(calls: list[tuple]) -> float:
+    """Seconds for xlsxwriter alone, with the reports' workbook options, to replay the recorded
+    writes (the sheets in the order first written, the same formats) into a temporary file."""
+    import tempfile
+
+    from tugi.exports import xlsx_workbook
+
+    with tempfile.TemporaryFile() as out, timer() as t:
+        workbook = xlsx_workbook(out)
+        sheets, formats = {}, {}
+        for sheet_name, method, args, style in calls:
+            sheet = sheets.get(sheet_name) or sheets.setdefault(sheet_name, workbook.add_worksheet(sheet_name))
+            if style is None:
+                getattr(sheet, method)(*args)
+                continue
+            fmt = formats.get(style)
+            if fmt is None:
+                num_format, bold, wrap, valign = style
+                fmt = formats[style] = workbook.add_format(
+                    {"num_format": num_format, "bold": bool(bold), "text_wrap": bool(wrap)}
+                    | ({"valign": "top"} if valign else {})
+                )
+            getattr(sheet, method)(*args, fmt)
+        workbook.close()
+    return t()

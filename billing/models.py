@@ -477,6 +477,12 @@ class Invoice(models.Model):
         return self.number
 
     @property
+    def state_label(self) -> str:
+        """The state in words, as get_state_display() but without translating every choice to
+        find one (lists print it on every row)."""
+        return str(self.State(self.state).label)
+
+    @property
     def period_end(self) -> date:
         return month_end(self.month)
 

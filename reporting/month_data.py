@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from billing.models import Delivery, Invoice
+from billing.models import Delivery, Invoice, MonthState
 from cases.models import Case
 from tugi import workdays
 from tugi.money import ZERO
@@ -108,7 +108,9 @@ def month_status(billing_month, invoice) -> str:
         if invoice.submitted_on_time:
             return _("submitted on time")
         return _("submitted late")
-    return billing_month.get_state_display()
+    # The label itself: get_state_display() translates every choice to find one (SKA's month
+    # table and workbook print a state per municipality).
+    return str(MonthState(billing_month.state).label)
 
 
 def xlsx_formats(workbook) -> dict:
