@@ -7,8 +7,6 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import User
-
 
 def test_the_login_page_is_in_estonian(client, db):
     response = client.get(reverse("accounts:login"))
@@ -170,25 +168,6 @@ def test_lockout_and_access_log_take_the_same_address_behind_a_proxy(client, cas
     settings.TRUSTED_PROXY_COUNT = 1
     _fail(client, "kj_a", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.1.1.1")
     assert AccessAttempt.objects.get().ip_address == "1.1.1.1"
-
-
-def test_the_demo_refuses_a_database_with_debug_off_unless_forced_and_loads_twice_without_duplicates(
-    db, settings
-):
-    """One test, since each load of the whole demo takes long."""
-    from django.core.management import CommandError, call_command
-
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="--force"):
-        call_command("load_demo")
-    assert not User.objects.filter(username="admin").exists()
-    settings.DEBUG = True
-    call_command("load_demo", if_empty=True)
-    assert User.objects.filter(username="admin").exists()
-    settings.DEBUG = False
-    call_command("load_demo", force=True)
-    assert User.objects.filter(username="kj.metsakula").count() == 1
-    assert User.objects.count() == 7
 
 
 def test_a_user_changes_their_own_password_in_estonian_and_stays_signed_in(client, case_manager_a):
