@@ -799,14 +799,13 @@ def mispriced_sql(groups: str) -> str:
 #: deliveries without a contract make one row with none of the first three). The close writes
 #: the per-person report and the contract totals from it and checks the prices of its groups;
 #: nothing else needs to read every delivery.
-MONTH_TOTALS_SQL = """
+MONTH_TOTALS_SQL = f"""
 SELECT d.case_id, d.component_id, d.contract_id,
        count(*) AS sessions, sum(d.minutes) AS minutes, sum(d.amount) AS amount,
        d.provider_id, d.date, d.form, d.unit_price, d.minutes AS group_minutes, d.amount AS group_amount
 FROM billing_delivery d
 WHERE d.municipality_id = %(kov)s AND d.date >= %(first)s AND d.date <= %(last)s
-GROUP BY GROUPING SETS ((d.case_id), (d.component_id), (d.contract_id),
-                        (d.provider_id, d.component_id, d.date, d.form, d.unit_price, d.minutes, d.amount))
+GROUP BY GROUPING SETS ((d.case_id), (d.component_id), (d.contract_id), ({", ".join("d." + c for c in PRICE_GROUP)}))
 """
 
 #: The price groups among the rows ``t`` of :data:`MONTH_TOTALS_SQL`, as :func:`mispriced_sql` reads them.
