@@ -526,7 +526,9 @@ class InvoicePersonLine(models.Model):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, related_name="person_lines", db_index=False, db_constraint=False
     )
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # No index of its own either: only deleting a case looks lines up by case (rare, and a case
+    # with lines is refused), while every close would pay for it on each of its rows (migration 0014).
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False)
     hours = models.DecimalField(_("hours"), max_digits=14, decimal_places=4)
     sessions = models.PositiveIntegerField(_("sessions"))
     amount = models.DecimalField(_("amount"), **MONEY)

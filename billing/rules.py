@@ -774,43 +774,50 @@ WHERE plannable AND lines > 0 AND has_form
 # --- The month as a whole, in SQL (the close must not loop over every delivery in Python).
 
 #: The month's deliveries grouped as the price check reads them: one row per provider, component,
-#: date, form, stored unit price, minutes and amount (``n`` deliveries each), so that the price
-#: table is looked up once per group, not once per delivery.
-PRICE_GROUP = ("provider_id", "component_id", "date", "form", "unit_price", "minutes", "amount")
+#: date, form and stored unit price (``n`` deliveries each), so that the price table is looked up
+#: once per group, not once per delivery. Minutes and amount need not be in the group: the
+#: database keeps every amount equal to its unit price × minutes / 60 (billing migration 0013).
+PRICE_GROUP = ("provider_id", "component_id", "date", "form", "unit_price")
 
 
 def mispriced_sql(groups: str) -> str:
     """How many deliveries of the month's price groups ``groups`` (the columns of
-    :data:`PRICE_GROUP` and ``n``) have a stored unit price or amount that differs from the price
-    table (the price on the date × minutes / 60, half-up; see :func:`tugi.money.minutes_amount`).
-    Rows without an amount are counted as unpriced, not here."""
+    :data:`PRICE_GROUP` and ``n``) have a stored unit price that differs from the price table's
+    price on the date (and so an amount that differs from the price × minutes / 60, which the
+    database keeps equal to the stored one × minutes / 60). Unpriced groups are counted as
+    unpriced, not here."""
     return f"""SELECT coalesce(sum(g.n), 0)::bigint FROM {groups} g
      LEFT JOIN LATERAL (
          SELECT CASE WHEN g.form = 'I' THEN cp.unit_price_individual ELSE cp.unit_price_group END AS price
          {price_on_sql('g')}
      ) p ON true
-     WHERE g.amount IS NOT NULL
-       AND (p.price IS NULL OR g.unit_price IS DISTINCT FROM p.price OR g.amount <> round(p.price * g.minutes / 60, 2))"""
+     WHERE g.unit_price IS NOT NULL AND g.unit_price IS DISTINCT FROM p.price"""
 
 
-#: One scan of a month's deliveries: the totals per person, per component and per contract, and
-#: the price groups of :data:`PRICE_GROUP` (a row is of exactly one kind: ``case_id`` set, or
-#: ``contract_id`` set, or ``date`` set for a price group, or else a component total;
-#: deliveries without a contract make one row with none of the first three). The close writes
-#: the per-person report and the contract totals from it and checks the prices of its groups;
-#: nothing else needs to read every delivery.
+#: One scan of a month's deliveries, grouped two ways: per person (``per_person``) and per price
+#: group of :data:`PRICE_GROUP` with the contract. The close writes the per-person report from
+#: the first, and sums the second's few hundred rows per component (the invoice lines) and per
+#: contract (:data:`MONTH_CONTRACT_TOTALS`), and checks their prices; nothing else needs to read
+#: every delivery. Deliveries without a contract make price groups whose ``contract_id`` is null.
 MONTH_TOTALS_SQL = f"""
-SELECT d.case_id, d.component_id, d.contract_id,
-       count(*) AS sessions, sum(d.minutes) AS minutes, sum(d.amount) AS amount,
-       d.provider_id, d.date, d.form, d.unit_price, d.minutes AS group_minutes, d.amount AS group_amount
+SELECT GROUPING(d.case_id) = 0 AS per_person, d.case_id, d.contract_id, {", ".join("d." + c for c in PRICE_GROUP)},
+       count(*) AS sessions, sum(d.minutes) AS minutes, sum(d.amount) AS amount
 FROM billing_delivery d
 WHERE d.municipality_id = %(kov)s AND d.date >= %(first)s AND d.date <= %(last)s
-GROUP BY GROUPING SETS ((d.case_id), (d.component_id), (d.contract_id), ({", ".join("d." + c for c in PRICE_GROUP)}))
+GROUP BY GROUPING SETS ((d.case_id), (d.contract_id, {", ".join("d." + c for c in PRICE_GROUP)}))
 """
 
 #: The price groups among the rows ``t`` of :data:`MONTH_TOTALS_SQL`, as :func:`mispriced_sql` reads them.
-MONTH_PRICE_GROUPS = """(SELECT t.provider_id, t.component_id, t.date, t.form, t.unit_price,
-        t.group_minutes AS minutes, t.group_amount AS amount, t.sessions AS n FROM t WHERE t.date IS NOT NULL)"""
+MONTH_PRICE_GROUPS = f"""(SELECT {", ".join("t." + c for c in PRICE_GROUP)}, t.sessions AS n
+        FROM t WHERE NOT t.per_person)"""
+
+#: The month summed per contract, from the rows ``t`` of :data:`MONTH_TOTALS_SQL`.
+MONTH_CONTRACT_TOTALS = """(SELECT t.contract_id, sum(t.sessions) AS sessions, sum(t.amount) AS amount
+        FROM t WHERE NOT t.per_person AND t.contract_id IS NOT NULL GROUP BY t.contract_id)"""
+
+#: The month summed per component (the invoice's lines), from the rows ``t`` of :data:`MONTH_TOTALS_SQL`.
+MONTH_COMPONENT_TOTALS = """(SELECT t.component_id, sum(t.sessions) AS sessions, sum(t.minutes) AS minutes,
+        sum(t.amount) AS amount FROM t WHERE NOT t.per_person GROUP BY t.component_id)"""
 
 #: The checks before a close: stored errors, unaccepted warnings and missing prices come from a
 #: partial index (rows with a problem only); dates outside the person's participation can only
@@ -836,7 +843,7 @@ _BLOCKER_COUNTS = """
 #: Every check before a close, the stored prices too: the month-end page shows these. The last
 #: reads every delivery of the month once, grouped as :data:`PRICE_GROUP`.
 _PRICE_GROUPS = f"""(SELECT {", ".join(PRICE_GROUP)}, count(*) AS n FROM billing_delivery
-     WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s AND amount IS NOT NULL
+     WHERE municipality_id = %(kov)s AND date >= %(first)s AND date <= %(last)s AND unit_price IS NOT NULL
      GROUP BY {", ".join(PRICE_GROUP)})"""
 BLOCKERS_SQL = f"""
 SELECT {_BLOCKER_COUNTS},

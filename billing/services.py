@@ -483,9 +483,9 @@ def invoice_preview(*, municipality: Municipality, month: dt.date) -> dict:
 
 #: An invoice's month summed per contract, from the month's totals ``t``
 #: (:data:`billing.rules.MONTH_TOTALS_SQL`).
-INSERT_CONTRACT_TOTALS = """
+INSERT_CONTRACT_TOTALS = f"""
 INSERT INTO billing_invoicecontracttotal (invoice_id, contract_id, sessions, amount)
-SELECT %(invoice)s, t.contract_id, t.sessions, coalesce(t.amount, 0) FROM t WHERE t.contract_id IS NOT NULL
+SELECT %(invoice)s, c.contract_id, c.sessions, coalesce(c.amount, 0) FROM {rules.MONTH_CONTRACT_TOTALS} c
 """
 
 #: The invoice's figures in one statement over one scan of the month: the per-person report and
@@ -497,14 +497,14 @@ WITH t AS MATERIALIZED ({rules.MONTH_TOTALS_SQL}),
 persons AS (
     INSERT INTO billing_invoicepersonline (invoice_id, case_id, hours, sessions, amount)
     SELECT %(invoice)s, case_id, round(minutes / 60.0, 4), sessions, amount
-    FROM t WHERE case_id IS NOT NULL
+    FROM t WHERE t.per_person
     RETURNING 1
 ),
 contracts AS ({INSERT_CONTRACT_TOTALS} RETURNING 1),
 mispriced AS ({rules.mispriced_sql(rules.MONTH_PRICE_GROUPS)})
-SELECT t.component_id, t.sessions, t.minutes, t.amount, (SELECT count(*) FROM persons),
+SELECT c.component_id, c.sessions, c.minutes, c.amount, (SELECT count(*) FROM persons),
        (SELECT * FROM mispriced)
-FROM t WHERE t.component_id IS NOT NULL AND t.date IS NULL
+FROM {rules.MONTH_COMPONENT_TOTALS} c
 """
 
 

@@ -139,7 +139,8 @@ def request_report(
             # Not the constraints: Django checks each with a query of its own (14 round trips for
             # a month's two reports, inside every close's commit); the database enforces them,
             # and the one a caller can hit (the same request twice) is caught just below.
-            job.full_clean(validate_constraints=False)
+            # Nor the references: they are objects the caller already holds (a query each).
+            job.full_clean(exclude=["municipality", "requested_by", "subject_type"], validate_constraints=False)
         except ValidationError as exc:
             raise ReportingError(" ".join(exc.messages)) from exc
         try:
@@ -149,7 +150,10 @@ def request_report(
             # Someone else asked for the very same report a moment ago.
             return existing.get()
         _enqueue(job.pk)
-    job.refresh_from_db(fields=["status", "error"])
+    if not transaction.get_connection().in_atomic_block:
+        # Sent when the atomic block above committed: the send may have failed the job. Inside a
+        # caller's transaction (a close) nothing is sent before it commits, so nothing changed.
+        job.refresh_from_db(fields=["status", "error"])
     return job
 
 

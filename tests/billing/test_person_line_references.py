@@ -1,5 +1,5 @@
 """The per-person invoice lines' references, checked by the database once per statement
-(billing migration 0007) as the foreign keys did once per row."""
+(billing migrations 0008 and 0014) as the foreign keys did once per row."""
 
 from datetime import date
 
@@ -42,6 +42,25 @@ def test_a_line_naming_a_case_that_does_not_exist_is_refused(closed):
             "VALUES (%s, -1, 1, 1, 1)",
             [invoice.pk],
         )
+
+
+def test_one_missing_case_among_lines_that_exist_is_refused(closed):
+    """The trigger counts the cases it locked against the lines written (migration 0014): one
+    missing among several, and a case named twice (two invoices), are told apart."""
+    world, invoice = closed
+    with pytest.raises(IntegrityError, match="does not exist"):
+        _sql(
+            "INSERT INTO billing_invoicepersonline (invoice_id, case_id, hours, sessions, amount) "
+            "VALUES (%s, %s, 1, 1, 1), (%s, -1, 1, 1, 1)",
+            [invoice.pk, world.other_case.pk, invoice.pk],
+        )
+    with pytest.raises(IntegrityError, match="does not exist"):
+        _sql(
+            "INSERT INTO billing_invoicepersonline (invoice_id, case_id, hours, sessions, amount) "
+            "VALUES (%s, %s, 1, 1, 1), (-1, %s, 1, 1, 1)",
+            [invoice.pk, world.other_case.pk, world.other_case.pk],
+        )
+    assert InvoicePersonLine.objects.filter(invoice=invoice).count() == 1
 
 
 def test_a_line_naming_an_invoice_that_does_not_exist_is_refused(closed):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from billing import rules, services
@@ -78,6 +78,28 @@ def test_a_closed_month_is_never_repriced(world, coordinator_a):
     may.refresh_from_db()
     assert april.amount == Decimal("30.00")
     assert may.amount == Decimal("36.00")
+
+
+@pytest.mark.parametrize("columns", [
+    "amount = 29.00",  # not its unit price × minutes / 60
+    "unit_price = NULL",  # an amount without a price
+    "amount = NULL",  # a price without an amount
+    "unit_price = 30.00, amount = 30.01",
+])
+def test_the_database_keeps_every_amount_equal_to_its_unit_price_times_minutes(world, coordinator_a, columns):
+    """The close's price check compares only stored unit prices with the price table (migration
+    0013): the amount cannot drift from its unit price by any way in, raw SQL included."""
+    delivery = services.record_deliveries(drafts=[world.draft(date=date(2026, 4, 6))], by=coordinator_a)[0]
+    with (
+        pytest.raises(IntegrityError, match="delivery_amount_from_unit_price"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"UPDATE billing_delivery SET {columns} WHERE id = %s", [delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.unit_price, delivery.amount) == (Decimal("30.00"), Decimal("30.00"))
+    with connection.cursor() as cursor:  # both together, consistent: allowed (the unpriced state)
+        cursor.execute("UPDATE billing_delivery SET unit_price = NULL, amount = NULL WHERE id = %s", [delivery.pk])
 
 
 def test_the_close_refuses_a_month_whose_stored_amount_disagrees_with_the_price_table(world, coordinator_a):
