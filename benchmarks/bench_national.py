@@ -46,9 +46,11 @@ def _close_all(national) -> dict:
 
 
 def _workbook(national) -> dict:
-    """SKA's all-municipality workbook of the last month as the worker makes it, against
-    xlsxwriter alone replaying the very cells the workbook writes (recorded in an untimed run),
-    with the same write calls and formats."""
+    """SKA's all-municipality workbook as the worker makes it, of the newest month SKA has
+    counted (every municipality's invoice accepted, so both sheets are full: the month just
+    closed here is not submitted, and its workbook would hold only the municipalities' states),
+    against xlsxwriter alone replaying the very cells the workbook writes (recorded in an
+    untimed run), with the same write calls and formats."""
     import tempfile
     import tracemalloc
     from types import SimpleNamespace
@@ -57,8 +59,9 @@ def _workbook(national) -> dict:
 
     from benchmarks.harness import record_xlsx_writes, xlsx_library_alone
     from reporting.kinds.cost_report import all_kov_costs
+    from tugi.workdays import add_months
 
-    job = SimpleNamespace(month=national.last_month)
+    job = SimpleNamespace(month=add_months(national.last_month, -1))
 
     def report() -> float:
         with tempfile.TemporaryFile() as out:
@@ -79,7 +82,7 @@ def _workbook(national) -> dict:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {"report": statistics.median(times), "alone": statistics.median(alone_times), "peak": peak,
-            "rows": len(national.municipalities), "cells": len(calls)}
+            "rows": len(national.municipalities), "cells": len(calls), "month": job.month}
 
 
 def _month_table(national) -> dict:
@@ -178,9 +181,8 @@ def run() -> dict:
                                                                      f"({closes['participants']} participants)"),
         ("raw totals SQL of the 79 months", f"{closes['raw']:.2f} s"),
         ("closes / raw (target ≤ 2×)", f"{close_ratio:.2f}× — {met(close_ratio <= CLOSE_RATIO)}"),
-        ("SKA all-municipality workbook of the month (median of 3)", f"{workbook['report'] * 1000:.0f} ms "
-                                                                    f"({workbook['rows']} municipalities, "
-                                                                    f"{workbook['cells']} cell writes)"),
+        (f"SKA all-municipality workbook of {workbook['month']:%m.%Y}, accepted (median of 3)",
+         f"{workbook['report'] * 1000:.0f} ms ({workbook['rows']} municipalities, {workbook['cells']} cell writes)"),
         ("xlsxwriter alone, the same cells and write calls (median of 3)", f"{workbook['alone'] * 1000:.0f} ms"),
         ("workbook / library alone (target ≤ 1.5×)",
          f"{workbook_ratio:.2f}× — {met(workbook_ratio <= WORKBOOK_RATIO)}"),

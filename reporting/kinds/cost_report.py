@@ -258,34 +258,48 @@ KOV_DATA_COLUMNS = (
 LINE_KINDS = {"fee": "tasu", "component": "komponent", "adjustment": "korrigeerimine"}
 
 
+#: What the data sheet reads of each line, as plain values (not models: a line with its
+#: component, invoice and municipality is four objects, and the invoice's parties are JSON).
+KOV_LINE_FIELDS = (
+    "invoice__municipality_id", "invoice__municipality__code", "invoice__municipality__name", "invoice__number",
+    "kind", "component__code", "component__name", "component__order", "description", "original_month",
+    "sessions", "hours", "amount",
+)
+
+
 def write_kov_data_sheet(sheet, f, lines, *, month) -> dict[str, object]:
-    """Every line of the counted invoices, flat; returns the sum per component code."""
+    """Every line of the counted invoices, flat (``lines``: tuples of :data:`KOV_LINE_FIELDS`);
+    returns the sum per component code."""
     _head(sheet, KOV_DATA_COLUMNS, f)
     codes: dict[tuple, dict] = {}
-    for row, line in enumerate(lines, start=1):
-        kov = line.invoice.municipality
-        component = line.component
-        sheet.write_string(row, 0, text(kov.code))
-        sheet.write_string(row, 1, text(kov.name))
-        sheet.write_string(row, 2, f"{month:%Y-%m}")
-        sheet.write_string(row, 3, text(line.invoice.number))
-        sheet.write_string(row, 4, LINE_KINDS[line.kind])
-        sheet.write_string(row, 5, text(component.code if component else ""))
-        sheet.write_string(row, 6, text(component.name if component else line.description))
-        sheet.write_string(row, 7, f"{line.original_month:%Y-%m}" if line.original_month else "")
-        if line.sessions is None:
+    month_text = f"{month:%Y-%m}"
+    for row, (kov_id, kov_code, kov_name, invoice_number, kind, code, name, order, description, original_month,
+              sessions, line_hours, amount) in enumerate(lines, start=1):
+        sheet.write_string(row, 0, text(kov_code))
+        sheet.write_string(row, 1, text(kov_name))
+        sheet.write_string(row, 2, month_text)
+        sheet.write_string(row, 3, text(invoice_number))
+        sheet.write_string(row, 4, LINE_KINDS[kind])
+        sheet.write_string(row, 5, text(code or ""))
+        sheet.write_string(row, 6, text(name if code is not None else description))
+        sheet.write_string(row, 7, f"{original_month:%Y-%m}" if original_month else "")
+        if sessions is None:
             sheet.write_blank(row, 8, None)
         else:
-            sheet.write_number(row, 8, line.sessions)
-        if line.hours is None:
+            sheet.write_number(row, 8, sessions)
+        if line_hours is None:
             sheet.write_blank(row, 9, None)
         else:
-            sheet.write_number(row, 9, number(line.hours), f["hours"])
-        sheet.write_number(row, 10, number(line.amount), f["money"])
-        if line.kind == "component":
-            sums = codes.setdefault((component.order, component.code), {})
-            sums[kov.pk] = sums.get(kov.pk, ZERO) + line.amount
+            sheet.write_number(row, 9, number(line_hours), f["hours"])
+        sheet.write_number(row, 10, number(amount), f["money"])
+        if kind == "component":
+            sums = codes.setdefault((order, code), {})
+            sums[kov_id] = sums.get(kov_id, ZERO) + amount
     return OrderedDict((code, sums) for (_order, code), sums in sorted(codes.items()))
+
+
+#: The invoice's figures on SKA's summary sheet, one column each.
+SUMMARY_MONEY = ("case_management_fee", "components_total", "adjustments_total", "total")
 
 
 def write_kov_summary_sheet(sheet, f, *, municipalities, invoices, months, codes) -> None:
@@ -301,7 +315,7 @@ def write_kov_summary_sheet(sheet, f, *, municipalities, invoices, months, codes
     sheet.set_column(2, 4, 18)
     sheet.set_column(5, len(head), 13)
     sheet.freeze_panes(1, 2)
-    money_keys = ("case_management_fee", "components_total", "adjustments_total", "total")
+    money_keys = SUMMARY_MONEY
     sums = dict.fromkeys(money_keys, ZERO)
     participants = 0
     row = 1
@@ -349,19 +363,20 @@ def all_kov_costs(job, *, out, progress) -> str:
         invoices = {
             invoice.municipality_id: invoice
             for invoice in Invoice.objects.filter(month=month).counted_by_ska().order_by("municipality_id", "version")
+            .only("municipality_id", "number", "submitted_at", "submitted_on_time", "participants", *SUMMARY_MONEY)
         }
-        months = {m.municipality_id: m for m in BillingMonth.objects.filter(month=month)}
+        months = {m.municipality_id: m for m in BillingMonth.objects.filter(month=month).only("municipality_id", "state")}
         lines = (
             InvoiceLine.objects.filter(invoice__in=list(invoices.values()))
-            .select_related("component", "invoice__municipality")
             .order_by("invoice__municipality__name", "order", "pk")
+            .values_list(*KOV_LINE_FIELDS)
         )
         workbook = xlsx_workbook(out)
         f = xlsx_formats(workbook)
         summary = workbook.add_worksheet(_("Municipalities"))
         codes = write_kov_data_sheet(workbook.add_worksheet(_("Data")), f, lines, month=month)
         write_kov_summary_sheet(
-            summary, f, municipalities=Municipality.objects.order_by("name"), invoices=invoices,
+            summary, f, municipalities=Municipality.objects.order_by("name").only("code", "name"), invoices=invoices,
             months=months, codes=codes,
         )
         workbook.close()

@@ -178,6 +178,9 @@ def test_the_consolidated_xlsx_lists_every_municipality_with_its_invoice(
     assert sum(cents(r["summa"]) for r in lines) == invoice.total
     assert {r["rea_liik"] for r in lines} == {"tasu", "komponent"}
     assert {r["kov_kood"] for r in lines} == {kov_a.code}
+    fee = next(r for r in lines if r["rea_liik"] == "tasu")  # no component: the line's own words
+    assert (fee["komponendi_kood"], fee["komponent"]) in {(None, "Juhtumikorralduse tasu"), ("", "Juhtumikorralduse tasu")}
+    assert {r["komponendi_kood"] for r in lines if r["rea_liik"] == "komponent"} == {"B1", "L23"}
 
 
 def test_the_consolidated_report_needs_a_month_and_is_for_ska(kov_a, coordinator_a, ska_user):
