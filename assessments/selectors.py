@@ -27,7 +27,7 @@ from accounts.permissions import get_visible_or_404, has_role
 from cases import selectors as case_selectors
 from cases.models import Case
 from providers.models import Contract, Provider
-from providers.pricing import NoPrice, price_for
+from providers.pricing import NoPrice, PriceRequest, prices_for
 from tugi.charts import chart, series
 from tugi.money import ZERO, round_cents
 from tugi.workdays import add_months, month_end, month_start
@@ -235,22 +235,21 @@ def price_end_warnings(*, lines: Iterable[PlanLine], until: date) -> list[PriceE
     A line keeps the unit price found on its start date; when that price (or its
     contract) ends earlier than the line, the projection after that day has no
     contract behind it."""
-    warnings = []
+    shown = []
     for line in lines:
         end = min(d for d in (line.ends_on, until) if d is not None)
-        if end < line.valid_from:
-            continue
-        try:
-            price = price_for(
-                municipality=line.plan.case.municipality, provider=line.provider, component=line.component,
-                on=line.valid_from, form=line.form,
-            )
-        except NoPrice as exc:
-            warnings.append(PriceEndWarning(line, None, str(exc.message)))
-            continue
-        price_until = price.source.effective_end
-        if price_until < end:
-            warnings.append(PriceEndWarning(line, price_until))
+        if end >= line.valid_from:
+            shown.append((line, end))
+    prices = prices_for([  # every line's price at once: two queries however many lines
+        PriceRequest(line.plan.case.municipality_id, line.provider_id, line.component, line.valid_from, line.form)
+        for line, _end in shown
+    ])
+    warnings = []
+    for (line, end), price in zip(shown, prices, strict=True):
+        if isinstance(price, NoPrice):
+            warnings.append(PriceEndWarning(line, None, str(price.message)))
+        elif price.source.effective_end < end:
+            warnings.append(PriceEndWarning(line, price.source.effective_end))
     return warnings
 
 

@@ -190,6 +190,7 @@ class Qualification(models.Model):
 
 class ContractQuerySet(models.QuerySet):
     def in_force_on(self, on: date) -> "ContractQuerySet":
+        """Contracts in force on ``on`` (:meth:`Contract.covers` says it for one)."""
         return self.filter(start__lte=on, end__gte=on)
 
     def in_force_between(self, start: date, end: date | None) -> "ContractQuerySet":
@@ -257,6 +258,7 @@ class Contract(models.Model):
         return f"{self.number} ({self.provider})"
 
     def covers(self, on: date) -> bool:
+        """In force on ``on``: :meth:`ContractQuerySet.in_force_on` for a contract already loaded."""
         return self.start <= on <= self.end
 
 

@@ -5,10 +5,13 @@ is NOT a fallback: it pre-fills new contract prices, so every euro invoiced can
 be traced to a price row of a signed contract (a missing price is an error to
 fix, never a silent default)."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
@@ -59,31 +62,71 @@ def price_for(
     *, municipality: Municipality, provider: Provider, component: Component, on: date, form: str
 ) -> Price:
     """The unit price (per participant for group work) valid on ``on``, or :class:`NoPrice`."""
-    if form not in (Form.INDIVIDUAL, Form.GROUP):
-        raise ValueError(f"form must be 'I' or 'G', not {form!r}")
+    found = prices_for([PriceRequest(municipality.pk, provider.pk, component, on, form)])[0]
+    if isinstance(found, NoPrice):
+        raise found
+    return found
+
+
+@dataclass(frozen=True)
+class PriceRequest:
+    """One question for :func:`prices_for`: component ``component`` from provider
+    ``provider_id`` in municipality ``municipality_id`` on ``on``, in form ``form``."""
+
+    municipality_id: int
+    provider_id: int
+    component: Component
+    on: date
+    form: str
+
+
+def prices_for(requests: Sequence[PriceRequest]) -> list[Price | NoPrice]:
+    """Each request's price, or the :class:`NoPrice` that says why there is none, in the order
+    asked; two queries however many (a page pricing each of its rows asks once). The rule, in
+    order: the component retired, the form not offered, no contract between the municipality and
+    the provider, none in force on the day, the component in none of those in force, no price
+    of it valid on the day; else the latest contract's latest price valid on the day."""
+    for request in requests:
+        if request.form not in (Form.INDIVIDUAL, Form.GROUP):
+            raise ValueError(f"form must be 'I' or 'G', not {request.form!r}")
+    asked = [r for r in requests if not r.component.is_retired_on(r.on) and r.component.offers(r.form)]
+    contracts: dict[tuple[int, int], list[Contract]] = defaultdict(list)
+    prices: dict[tuple[int, int], list[ContractPrice]] = defaultdict(list)  # (contract, component)
+    if asked:
+        pairs = Q()
+        for municipality_id, provider_id in {(r.municipality_id, r.provider_id) for r in asked}:
+            pairs |= Q(municipality_id=municipality_id, provider_id=provider_id)
+        for contract in Contract.objects.filter(pairs).order_by():
+            contracts[contract.municipality_id, contract.provider_id].append(contract)
+        loaded = {contract.pk: contract for found in contracts.values() for contract in found}
+        for price in ContractPrice.objects.filter(
+            contract_id__in=loaded, component_id__in={r.component.pk for r in asked}
+        ).order_by():
+            price.contract = loaded[price.contract_id]
+            prices[price.contract_id, price.component_id].append(price)
+    return [_price_of(request, contracts, prices) for request in requests]
+
+
+def _price_of(request: PriceRequest, contracts, prices) -> Price | NoPrice:
+    component, on, form = request.component, request.on, request.form
     if component.is_retired_on(on):
-        raise NoPrice(NoPrice.COMPONENT_RETIRED)
+        return NoPrice(NoPrice.COMPONENT_RETIRED)
     if not component.offers(form):
-        raise NoPrice(NoPrice.FORM_NOT_OFFERED)
-    contracts = Contract.objects.filter(municipality=municipality, provider=provider)
-    if not contracts.exists():
-        raise NoPrice(NoPrice.NO_CONTRACT)
-    in_force = contracts.in_force_on(on)
-    if not in_force.exists():
-        raise NoPrice(NoPrice.CONTRACT_NOT_IN_FORCE)
-    prices = ContractPrice.objects.filter(contract__in=in_force, component=component)
-    if not prices.exists():
-        raise NoPrice(NoPrice.COMPONENT_NOT_IN_CONTRACT)
-    valid = (
-        prices.filter(valid_from__lte=on)
-        .exclude(valid_to__lt=on)
-        .select_related("contract")
-        .order_by("-contract__start", "-valid_from")
-        .first()
-    )
-    if valid is None:
-        raise NoPrice(NoPrice.NO_PRICE_ON_DATE)
-    amount = valid.price(form)
+        return NoPrice(NoPrice.FORM_NOT_OFFERED)
+    with_provider = contracts[request.municipality_id, request.provider_id]
+    if not with_provider:
+        return NoPrice(NoPrice.NO_CONTRACT)
+    in_force = [contract for contract in with_provider if contract.covers(on)]
+    if not in_force:
+        return NoPrice(NoPrice.CONTRACT_NOT_IN_FORCE)
+    covering = [price for contract in in_force for price in prices[contract.pk, component.pk]]
+    if not covering:
+        return NoPrice(NoPrice.COMPONENT_NOT_IN_CONTRACT)
+    valid = [price for price in covering if price.is_valid_on(on)]
+    if not valid:
+        return NoPrice(NoPrice.NO_PRICE_ON_DATE)
+    chosen = max(valid, key=lambda price: (price.contract.start, price.valid_from))
+    amount = chosen.price(form)
     if amount is None:
-        raise NoPrice(NoPrice.FORM_NOT_OFFERED)
-    return Price(amount=amount, form=form, contract=valid.contract, source=valid)
+        return NoPrice(NoPrice.FORM_NOT_OFFERED)
+    return Price(amount=amount, form=form, contract=chosen.contract, source=chosen)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from billing.models import Invoice
-from tests.billing.factories import FundingAgreementFactory
+from tests.billing.factories import FundingAgreementFactory, plan_line
 from tests.cases.factories import (
     CaseFactory,
     DecisionFactory,
@@ -48,6 +48,8 @@ def _grow(world, coordinator, count: int, start: int) -> None:
         member.relation = "sõber"
         member.save()  # created and changed: two history rows
         DecisionFactory(meeting=meeting, text=f"Otsus {i}", deadline=TODAY + timedelta(days=i % 30 - 10))
+        # The case file's plan lines, each priced for the warning of a price that ends first.
+        plan_line(world.case, world.provider, ("L23", "B1")[i % 2], hours="1", start=date(2026, 2, 1) + timedelta(days=i))
         contract = ContractFactory(municipality=world.kov, number=f"KASV-{i}")
         ContractPriceFactory(contract=contract)
         month = date(2024 + i // 12, i % 12 + 1, 1)

@@ -159,3 +159,46 @@ def test_each_reason_has_an_estonian_message(contract, l23_price):
         lookup(contract, on=date(2027, 1, 1))
     with translation.override("et"):
         assert str(exc.value.message) != "No contract with this provider is in force on this date."
+
+
+def test_many_lookups_at_once_answer_as_one_by_one_in_two_queries(contract, l23_price, kov_b, django_assert_num_queries):
+    """A page pricing each of its rows asks :func:`prices_for` once: every answer, price or
+    reason, is what :func:`price_for` gives for that row alone."""
+    from providers.pricing import PriceRequest, prices_for
+
+    later = ContractFactory(  # a later contract with the same provider wins from its start
+        municipality=contract.municipality, provider=contract.provider, number="L-2",
+        start=date(2026, 5, 1), end=date(2026, 12, 31),
+    )
+    ContractPriceFactory(contract=later, component=component("L23"), unit_price_individual=Decimal("33.00"),
+                         unit_price_group=None, valid_from=date(2026, 5, 1), valid_to=None)
+    other = ProviderFactory()
+    asked = [
+        (contract.municipality, contract.provider, "L23", date(2026, 4, 1), "I"),  # 30,00
+        (contract.municipality, contract.provider, "L23", date(2026, 5, 2), "I"),  # the later contract: 33,00
+        (contract.municipality, contract.provider, "L23", date(2026, 5, 2), "G"),  # the later one has no group price
+        (contract.municipality, contract.provider, "L23", date(2026, 4, 1), "G"),  # 12,00
+        (contract.municipality, contract.provider, "L23", date(2026, 2, 1), "I"),  # before the price
+        (contract.municipality, contract.provider, "L23", date(2025, 12, 31), "I"),  # no contract in force
+        (contract.municipality, contract.provider, "L21", date(2026, 4, 1), "I"),  # not in the contract
+        (contract.municipality, other, "L23", date(2026, 4, 1), "I"),  # no contract with this provider
+        (kov_b, contract.provider, "L23", date(2026, 4, 1), "I"),  # another municipality's contract
+    ]
+
+    def alone(municipality, provider, code, on, form):
+        try:
+            found = price_for(municipality=municipality, provider=provider, component=component(code), on=on, form=form)
+        except NoPrice as exc:
+            return exc.reason
+        return found.amount, found.contract.pk, found.source.pk
+
+    expected = [alone(*row) for row in asked]
+    requests = [PriceRequest(m.pk, p.pk, component(code), on, form) for m, p, code, on, form in asked]
+    with django_assert_num_queries(2):
+        answers = prices_for(requests)
+    got = [a.reason if isinstance(a, NoPrice) else (a.amount, a.contract.pk, a.source.pk) for a in answers]
+    assert got == expected
+    assert [e if isinstance(e, str) else e[0] for e in expected] == [
+        Decimal("30.00"), Decimal("33.00"), NoPrice.FORM_NOT_OFFERED, Decimal("12.00"), NoPrice.NO_PRICE_ON_DATE,
+        NoPrice.CONTRACT_NOT_IN_FORCE, NoPrice.COMPONENT_NOT_IN_CONTRACT, NoPrice.NO_CONTRACT, NoPrice.NO_CONTRACT,
+    ]
