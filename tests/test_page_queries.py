@@ -87,6 +87,8 @@ def _pages(world, users):
         (case_manager, reverse("cases:home") + "?scope=kov"),
         (case_manager, reverse("cases:deadlines") + "?scope=kov"),
         (case_manager, reverse("cases:case_detail", kwargs={"pk": world.case.pk})),
+        (case_manager, reverse("assessments:case", kwargs={"pk": world.case.pk})),
+        (case_manager, reverse("assessments:plan_detail", kwargs={"pk": world.case.plans.get().pk})),
         (case_manager, reverse("cases:persons")),
         (coordinator, reverse("billing:month_end") + "?month=2026-04"),
         (coordinator, reverse("billing:month_check") + "?month=2026-04"),
