@@ -571,6 +571,10 @@ def plan_summary(case: Case) -> dict:
     scoped by the case file's view)."""
     today = timezone.localdate()
     plan = current_plan(case)
+    start, until = month_start(today), month_end(add_months(today, 1))
+    # The agreed lines of this month and the next, once: each month's budget counts the days a
+    # line is in force in it (0 outside), and the warnings read the same lines.
+    lines = list(_with_price_context(PlanLine.objects.in_force_between(start, until).filter(plan__case=case)))
     return {
         "assessment": latest_assessment(case),
         "draft_assessment": case.assessments.filter(status="draft").first(),
@@ -579,12 +583,10 @@ def plan_summary(case: Case) -> dict:
         "plan": plan,
         "agreed": plan if plan is not None and not plan.is_draft else None,
         "draft": case.plans.filter(status=PlanStatus.DRAFT).order_by("-version").first(),
-        "this_month": planned_cost(case=case, month=today),
-        "next_month": planned_cost(case=case, month=add_months(today, 1)),
+        "this_month": _lines_cost(lines, today),
+        "next_month": _lines_cost(lines, add_months(today, 1)),
         "next_month_date": add_months(today, 1),
-        "price_warnings": budget_price_warnings(
-            case=case, start=month_start(today), until=month_end(add_months(today, 1))
-        ),
+        "price_warnings": price_end_warnings(lines=lines, until=until),
     }
 
 

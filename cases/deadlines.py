@@ -165,7 +165,17 @@ def deadlines_for(cases_qs: QuerySet[Case], today: date, *, people: bool = True)
         cases = cases.select_related("person", "case_manager")
     else:
         cases = cases.select_related(None).only(*DEADLINE_FIELDS)
-    cases = list(cases.annotate(deadline_sort_name=F("person__last_name")).order_by())
+    return _deadlines_of(list(cases.annotate(deadline_sort_name=F("person__last_name")).order_by()), today)
+
+
+def case_deadlines(case: Case, today: date) -> list[Deadline]:
+    """:func:`deadlines_for` of one case file already loaded (and scoped) by the page: the
+    decisions are the only query."""
+    case.deadline_sort_name = ""  # one case: the sort needs no name
+    return _deadlines_of([case], today)
+
+
+def _deadlines_of(cases: list[Case], today: date) -> list[Deadline]:
     by_pk = {case.pk: case for case in cases}
     result = []
     for case in cases:

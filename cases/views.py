@@ -233,9 +233,7 @@ def case_detail(request, pk):
     case = _case(request, pk)
     today = _today()
     person = case.person
-    case_deadlines = deadlines.deadlines_for(
-        selectors.cases_for(request.user).filter(pk=case.pk), today
-    )
+    case_deadlines = deadlines.case_deadlines(case, today)
     step = deadlines.next_step(case, case_deadlines)
     return render(
         request,
