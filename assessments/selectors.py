@@ -264,11 +264,15 @@ def version_price_warnings(*, plan: Plan, until: date) -> list[PriceEndWarning]:
     return price_end_warnings(lines=_with_price_context(plan.lines.all()), until=until)
 
 
+def budget_lines(*, case: Case, start: date, until: date) -> QuerySet[PlanLine]:
+    """The agreed lines counted in the personal budget from ``start`` to ``until``, with what
+    their costs and price warnings read."""
+    return _with_price_context(PlanLine.objects.in_force_between(start, until).filter(plan__case=case))
+
+
 def budget_price_warnings(*, case: Case, start: date, until: date) -> list[PriceEndWarning]:
-    """:func:`price_end_warnings` of the agreed lines counted in the personal budget from
-    ``start`` to ``until``."""
-    lines = PlanLine.objects.in_force_between(start, until).filter(plan__case=case)
-    return price_end_warnings(lines=_with_price_context(lines), until=until)
+    """:func:`price_end_warnings` of :func:`budget_lines`."""
+    return price_end_warnings(lines=budget_lines(case=case, start=start, until=until), until=until)
 
 
 # ---------------------------------------------------------------- instruments and assessments
@@ -574,7 +578,7 @@ def plan_summary(case: Case) -> dict:
     start, until = month_start(today), month_end(add_months(today, 1))
     # The agreed lines of this month and the next, once: each month's budget counts the days a
     # line is in force in it (0 outside), and the warnings read the same lines.
-    lines = list(_with_price_context(PlanLine.objects.in_force_between(start, until).filter(plan__case=case)))
+    lines = list(budget_lines(case=case, start=start, until=until))
     return {
         "assessment": latest_assessment(case),
         "draft_assessment": case.assessments.filter(status="draft").first(),
